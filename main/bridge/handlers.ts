@@ -1,0 +1,34 @@
+// The contract's calls implemented over the studio core; shared by the Electron and loopback transports; main process.
+import { arch, platform } from 'node:os';
+import type { Transport } from '../contract/bridge.js';
+import { runDoctor } from '../core/doctor/checks.js';
+import type { Studio } from '../core/studio.js';
+import type { Handlers } from './dispatch.js';
+import { APP_NAME, APP_VERSION } from './version.js';
+
+export function createHandlers(studio: Studio, transport: Transport): Handlers {
+  return {
+    'app.info': () => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      home: studio.home,
+      platform: platform(),
+      arch: arch(),
+      node: process.versions.node,
+      electron: process.versions.electron ?? null,
+      transport,
+    }),
+    'settings.get': () => studio.settings.get(),
+    'settings.update': (patch) => {
+      const next = studio.settings.update(patch);
+      studio.events.emit('settings.changed', next);
+      return next;
+    },
+    'doctor.run': () => runDoctor(),
+    'store.stats': () => studio.storeStats(),
+    'jobs.list': ({ limit }) => studio.jobs.list(limit),
+    'jobs.start': ({ kind }) => studio.jobs.start(kind),
+    'jobs.cancel': ({ id }) => studio.jobs.cancel(id),
+    'jobs.resume': ({ id }) => studio.jobs.resume(id),
+  };
+}

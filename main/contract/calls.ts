@@ -1,0 +1,32 @@
+// The one list of calls the UI may make: name, input schema, output schema; imported by every process.
+import { z } from 'zod';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, Settings, StoreStats } from './models.js';
+
+const NoInput = z.object({}).strict();
+
+export const calls = {
+  'app.info': { input: NoInput, output: AppInfo },
+  'settings.get': { input: NoInput, output: Settings },
+  'settings.update': { input: Settings.partial().strict(), output: Settings },
+  'doctor.run': { input: NoInput, output: DoctorReport },
+  'store.stats': { input: NoInput, output: StoreStats },
+  'jobs.list': {
+    input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    output: z.array(Job),
+  },
+  'jobs.start': { input: z.object({ kind: JobKind }).strict(), output: Job },
+  'jobs.cancel': { input: z.object({ id: JobId }).strict(), output: Job },
+  'jobs.resume': { input: z.object({ id: JobId }).strict(), output: Job },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+/** What a caller passes (defaults may be omitted). */
+export type CallInput<K extends CallName> = z.input<Calls[K]['input']>;
+/** What a handler receives after parsing (defaults filled in). */
+export type CallParsedInput<K extends CallName> = z.output<Calls[K]['input']>;
+export type CallOutput<K extends CallName> = z.output<Calls[K]['output']>;
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(calls, name);
+}

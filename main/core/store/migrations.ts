@@ -1,0 +1,48 @@
+// Numbered schema migrations for the studio database; applied in order, each in its own transaction; main process.
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'settings, blobs and jobs',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE blobs (
+        digest TEXT PRIMARY KEY CHECK (digest GLOB 'sha256:[0-9a-f]*' AND length(digest) = 71),
+        size INTEGER NOT NULL CHECK (size >= 0),
+        media_type TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE blob_refs (
+        digest TEXT NOT NULL REFERENCES blobs(digest) ON DELETE RESTRICT,
+        owner TEXT NOT NULL,
+        PRIMARY KEY (digest, owner)
+      ) STRICT;
+      CREATE INDEX blob_refs_owner ON blob_refs(owner);
+
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        state TEXT NOT NULL,
+        progress TEXT NOT NULL,
+        input TEXT NOT NULL,
+        checkpoint TEXT,
+        result TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX jobs_created ON jobs(created_at);
+    `,
+  },
+];

@@ -1,0 +1,72 @@
+// Opens a data home and wires the store, jobs and events into one studio object; main process.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StoreStats } from '../contract/models.js';
+import { StudioEvents } from './events.js';
+import { JobManager } from './jobs/manager.js';
+import { BlobStore } from './store/blobs.js';
+import { type Db, openDatabase, schemaVersion } from './store/database.js';
+import { type HomeLock, lockHome, prepareHome } from './store/home.js';
+import { collectGarbageJob, verifyLibraryJob } from './store/maintenance.js';
+import { migrations } from './store/migrations.js';
+import { JobsRepository } from './store/repositories/jobs.js';
+import { SettingsRepository } from './store/repositories/settings.js';
+
+export interface Studio {
+  readonly home: string;
+  readonly db: Db;
+  readonly blobs: BlobStore;
+  readonly settings: SettingsRepository;
+  readonly jobs: JobManager;
+  readonly events: StudioEvents;
+  storeStats(): StoreStats;
+  close(): Promise<void>;
+}
+
+export function openStudio(home: string): Studio {
+  prepareHome(home);
+  const lock: HomeLock = lockHome(home);
+  let db: Db | undefined;
+  try {
+    db = openDatabase(join(home, 'studio.db'), migrations);
+    const opened = db;
+    const blobs = new BlobStore(join(home, 'blobs'), opened);
+    const events = new StudioEvents();
+    const jobsRepo = new JobsRepository(opened);
+    jobsRepo.markInterrupted();
+    const jobs = new JobManager(jobsRepo, events, {
+      'store.verify': verifyLibraryJob(blobs),
+      'store.gc': collectGarbageJob(blobs),
+    });
+    let closed = false;
+    return {
+      home,
+      db: opened,
+      blobs,
+      settings: new SettingsRepository(opened),
+      jobs,
+      events,
+      storeStats() {
+        const file = (name: string) => {
+          try {
+            return statSync(join(home, name)).size;
+          } catch {
+            return 0;
+          }
+        };
+        return { ...blobs.stats(), databaseBytes: file('studio.db') + file('studio.db-wal'), schemaVersion: schemaVersion(opened) };
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await jobs.close();
+        opened.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    db?.close();
+    lock.release();
+    throw error;
+  }
+}
