@@ -1,10 +1,9 @@
 // Builds what the desktop app loads: the renderer (vite) and the Electron main and preload bundles (esbuild).
 import { build as esbuild } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { build as viteBuild } from 'vite';
 
-const quiet = process.argv.includes('--quiet');
-
-export async function buildAll() {
+export async function buildAll({ quiet = false } = {}) {
   await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'warn' : 'info' });
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false, logLevel: quiet ? 'warning' : 'info' };
   // The main bundle is CommonJS for Electron; import.meta.url (used to find packaged files) is rebuilt from __filename.
@@ -20,4 +19,6 @@ export async function buildAll() {
   await esbuild({ ...common, entryPoints: ['preload/preload.ts'], outfile: 'dist/preload/preload.cjs', external: ['electron'] });
 }
 
-await buildAll();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await buildAll({ quiet: process.argv.includes('--quiet') });
+}

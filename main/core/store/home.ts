@@ -29,7 +29,10 @@ export function prepareHome(home: string): void {
     writeFileAtomic(join(home, '.write-check'), String(Date.now()));
     rmSync(join(home, '.write-check'), { force: true });
   } catch (error) {
-    throw translateFsError(error, 'the data home', home);
+    const code = errnoOf(error);
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw translateFsError(error, 'the data home', home);
+    // mkdir on a read-only mount reports ENOENT, so every other failure here means the same thing to the creator.
+    throw new LikenessError('home-read-only', `The data home ${home} cannot be created or written (${code ?? 'error'}). Choose a writable folder with --home or LIKENESS_HOME.`);
   }
 }
 

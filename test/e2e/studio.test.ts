@@ -1,0 +1,95 @@
+// End to end: the real `likeness serve` driven in Chromium: every screen, keyboard navigation, a job streamed live, theme, microphone meter.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { serve } from '../support/serve.js';
+import { tempDir } from '../support/tmp.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens', import.meta.url));
+const SPEECH = fileURLToPath(new URL('../../../shared/data/jfk-inaugural-1961.wav', import.meta.url));
+
+describe('studio in the browser', () => {
+  it('visits every screen, runs a job with live progress, switches theme and survives a reload', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const studio = await serve(['--home', tempDir()]);
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+
+    await page.goto(studio.url);
+    await page.getByRole('heading', { level: 1, name: 'Capture' }).waitFor();
+    expect(page.url()).not.toContain('token=');
+
+    const screens = ['Capture', 'Train', 'Twin', 'Licenses', 'Compose', 'Settings'];
+    for (const [index, name] of screens.entries()) {
+      await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name }).click();
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      // Moving to another screen moves focus to its heading, so screen readers announce it.
+      if (index > 0) await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+      await page.screenshot({ path: join(ARTIFACTS, `${index + 1}-${name.toLowerCase()}.png`), fullPage: true });
+    }
+
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { level: 1, name: 'Train' }).waitFor();
+    await page.keyboard.press('Alt+6');
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+
+    await page.getByText('Ready').first().waitFor();
+    await page.getByRole('button', { name: 'Verify library' }).click();
+    await page.locator('article[data-state="completed"]').first().waitFor();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Verify library finished');
+
+    await page.getByLabel('Dark').check();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.screenshot({ path: join(ARTIFACTS, '7-settings-dark.png'), fullPage: true });
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await expect.poll(() => page.getByRole('article').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+
+    expect(problems).toEqual([]);
+  });
+
+  it('reaches every control with the keyboard alone', async () => {
+    const studio = await serve(['--home', tempDir()]);
+    const browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(studio.url);
+    await page.getByRole('heading', { level: 1, name: 'Capture' }).waitFor();
+    const reached = new Set<string>();
+    for (let i = 0; i < 14; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+    }
+    const expected = ['Skip to content', ...['Capture', 'Train', 'Twin', 'Licenses', 'Compose', 'Settings'].map((n, i) => `${n}Alt+${i + 1}`), 'Check microphone'];
+    for (const label of expected) expect(reached).toContain(label);
+    await page.getByRole('link', { name: /Settings/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+  });
+
+  it('shows the microphone level from a real recording played as the fake microphone', async () => {
+    const studio = await serve(['--home', tempDir()]);
+    const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH}`]);
+    const page = await browser.newPage();
+    await page.goto(studio.url);
+    await page.getByRole('button', { name: 'Check microphone' }).click();
+    const meter = page.getByRole('meter', { name: 'Microphone level' });
+    await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(-45);
+    await page.screenshot({ path: join(ARTIFACTS, '8-capture-mic-check.png') });
+    await page.getByRole('button', { name: 'Stop listening' }).click();
+  });
+
+  it('tells the person what to do when the URL has no token', async () => {
+    const studio = await serve(['--home', tempDir()]);
+    const browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(`${studio.origin}/#/settings`);
+    await page.getByRole('alert').first().waitFor();
+    expect(await page.getByRole('alert').first().textContent()).toContain('URL that `likeness serve` printed');
+  });
+});
