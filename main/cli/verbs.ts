@@ -1,5 +1,4 @@
 // The CLI verbs, their flags and help texts; CLI process.
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +26,20 @@ export interface Verb {
 
 export class UsageError extends Error {}
 
+/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
+function untilStopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = () => {
+      if (received) process.exit(130);
+      received = true;
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
 const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 export function parsePort(value: string | undefined): number {
@@ -52,6 +65,8 @@ Stops cleanly on Ctrl+C or SIGTERM.`,
   async run(values, io) {
     const port = parsePort(values.port as string | undefined);
     const home = resolveHome(values.home as string | undefined);
+    // Installed before anything is printed: a signal that races the first lines must still shut down cleanly.
+    const stopRequested = untilStopSignal();
     const studio = openStudio(home);
     const dispatcher = createDispatcher(createHandlers(studio, 'loopback'), (m) => io.err(m));
     let server;
@@ -69,8 +84,7 @@ Stops cleanly on Ctrl+C or SIGTERM.`,
     io.out(`Data home: ${home}`);
     io.out(`Open: ${server.url}`);
     io.out('Press Ctrl+C to stop.');
-    const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-    void signal;
+    await stopRequested;
     await server.close();
     await studio.close();
     io.out('Stopped.');

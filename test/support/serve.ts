@@ -35,7 +35,7 @@ export async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promis
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const match = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(out);
+      const match = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)\n/.exec(out);
       if (match) resolve(match[1]!);
     });
     void exited.then(([code]) => reject(new Error(`serve exited with ${code}: ${err}`)));
