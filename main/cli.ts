@@ -28,12 +28,17 @@ export async function runCli(argv: string[], io: Io = consoleIo): Promise<number
     return EXIT.usage;
   }
   try {
-    const { values } = parseArgs({ args: rest, options: { ...verb.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...verb.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: (verb.positionals ?? []).length > 0,
+      strict: true,
+    });
     if (values.help) {
       io.out(verb.help);
       return EXIT.ok;
     }
-    return await verb.run(values as Record<string, string | boolean | undefined>, io);
+    return await verb.run(values as Record<string, string | boolean | undefined>, io, positionals);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       io.err(`${error.message}\n\n${verb.help}`);

@@ -1,20 +1,23 @@
-// Builds what the desktop app loads: the renderer (vite) and the Electron main and preload bundles (esbuild).
-import { build as esbuild } from 'esbuild';
+// Builds what the desktop app loads: the renderer (vite), the Electron main and training-worker bundles, and the preload (esbuild).
 import { pathToFileURL } from 'node:url';
+import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 
 export async function buildAll({ quiet = false } = {}) {
   await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'warn' : 'info' });
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false, logLevel: quiet ? 'warning' : 'info' };
-  // The main bundle is CommonJS for Electron; import.meta.url (used to find packaged files) is rebuilt from __filename.
-  await esbuild({
-    ...common,
-    entryPoints: ['main/app/main.ts'],
-    outfile: 'dist/main/main.cjs',
-    packages: 'external',
-    banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-    define: { 'import.meta.url': '__importMetaUrl' },
-  });
+  // Node bundles are CommonJS for Electron; import.meta.url (used to find packaged files) is rebuilt from __filename.
+  const nodeBundle = (entry, outfile) =>
+    esbuild({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      packages: 'external',
+      banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+      define: { 'import.meta.url': '__importMetaUrl' },
+    });
+  await nodeBundle('main/app/main.ts', 'dist/main/main.cjs');
+  await nodeBundle('main/core/train-worker.ts', 'dist/main/train-worker.cjs');
   // A sandboxed preload may only require('electron'): everything else is bundled in.
   await esbuild({ ...common, entryPoints: ['preload/preload.ts'], outfile: 'dist/preload/preload.cjs', external: ['electron'] });
 }

@@ -2,6 +2,8 @@
 import { arch, platform } from 'node:os';
 import type { Transport } from '../contract/bridge.js';
 import { runDoctor } from '../core/doctor/checks.js';
+import { parseTrainInput } from '../core/ml/train/job.js';
+import { listRecipes } from '../core/ml/train/recipe.js';
 import type { Studio } from '../core/studio.js';
 import type { Handlers } from './dispatch.js';
 import { APP_NAME, APP_VERSION } from './version.js';
@@ -30,5 +32,10 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'jobs.start': ({ kind }) => studio.jobs.start(kind),
     'jobs.cancel': ({ id }) => studio.jobs.cancel(id),
     'jobs.resume': ({ id }) => studio.jobs.resume(id),
+    'jobs.pause': ({ id }) => studio.jobs.pause(id),
+    'jobs.history': ({ id }) => studio.jobs.history(id),
+    'train.recipes': () =>
+      listRecipes().map(({ name, title, description, defaultEpochs }) => ({ name, title, description, defaultEpochs })),
+    'train.start': (options) => studio.jobs.start('train', parseTrainInput(options)),
   };
 }

@@ -8,6 +8,8 @@ export const EXIT = {
   home: 3,
   doctor: 4,
   unavailable: 5,
+  /** A job was paused (Ctrl+C) or interrupted: it can be resumed. */
+  interrupted: 130,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, Settings, StoreStats } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, Recipe, Settings, StoreStats, TrainOptions } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -14,9 +14,13 @@ export const calls = {
     input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
     output: z.array(Job),
   },
-  'jobs.start': { input: z.object({ kind: JobKind }).strict(), output: Job },
+  'jobs.start': { input: z.object({ kind: JobKind.exclude(['train']) }).strict(), output: Job },
   'jobs.cancel': { input: z.object({ id: JobId }).strict(), output: Job },
+  'jobs.pause': { input: z.object({ id: JobId }).strict(), output: Job },
   'jobs.resume': { input: z.object({ id: JobId }).strict(), output: Job },
+  'jobs.history': { input: z.object({ id: JobId }).strict(), output: z.array(LossPoint) },
+  'train.recipes': { input: NoInput, output: z.array(Recipe) },
+  'train.start': { input: TrainOptions, output: Job },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Calls = typeof calls;

@@ -10,10 +10,10 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const JobKind = z.enum(['store.verify', 'store.gc']);
+export const JobKind = z.enum(['store.verify', 'store.gc', 'train']);
 export type JobKind = z.infer<typeof JobKind>;
 
-export const JobState = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']);
+export const JobState = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);
 export type JobState = z.infer<typeof JobState>;
 
 export const JobId = z.string().regex(/^job_[0-9a-f]{16}$/, 'a job id looks like job_ followed by 16 hex digits');
@@ -25,6 +25,56 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
+export const Provider = z.enum(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+export type Provider = z.infer<typeof Provider>;
+
+/** Live figures of a training job. */
+export const TrainingMetrics = z.object({
+  step: z.number().int().nonnegative(),
+  totalSteps: z.number().int().nonnegative(),
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  trainLoss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  bestEpoch: z.number().int().nullable(),
+  bestValLoss: z.number().nullable(),
+  examplesPerSec: z.number().nonnegative().nullable(),
+  device: z.string(),
+  /** Why the device asked for is not the one used (a fallback), else null. */
+  deviceNote: z.string().nullable(),
+  stoppedEarly: z.boolean(),
+});
+export type TrainingMetrics = z.infer<typeof TrainingMetrics>;
+
+/** One point of a job's loss curves: a training loss every few steps, a validation loss at each epoch's end. */
+export const LossPoint = z.object({
+  step: z.number().int().nonnegative(),
+  epoch: z.number().int().nonnegative(),
+  trainLoss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+});
+export type LossPoint = z.infer<typeof LossPoint>;
+
+export const Recipe = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  defaultEpochs: z.number().int().positive(),
+});
+export type Recipe = z.infer<typeof Recipe>;
+
+export const TrainOptions = z
+  .object({
+    recipe: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a recipe name is lowercase letters, digits and dashes'),
+    epochs: z.number().int().min(1).max(10_000).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    provider: Provider.optional(),
+    threads: z.number().int().min(1).max(256).optional(),
+    learningRate: z.number().positive().max(1e9).optional(),
+  })
+  .strict();
+export type TrainOptions = z.infer<typeof TrainOptions>;
+
 export const Job = z.object({
   id: JobId,
   kind: JobKind,
@@ -34,6 +84,7 @@ export const Job = z.object({
   result: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullable(),
   error: z.string().nullable(),
   resumable: z.boolean(),
+  metrics: TrainingMetrics.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

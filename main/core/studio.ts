@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { StoreStats } from '../contract/models.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
+import { trainingJob } from './ml/train/job.js';
+import { registerRecipes } from './recipes.js';
 import { BlobStore } from './store/blobs.js';
 import { type Db, openDatabase, schemaVersion } from './store/database.js';
 import { type HomeLock, lockHome, prepareHome } from './store/home.js';
@@ -23,7 +25,17 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export function openStudio(home: string): Studio {
+/** The training worker's entry: the bundled file in a packaged app, the TypeScript source (through tsx) in development. */
+function trainWorkerUrl(): URL {
+  return new URL(import.meta.url.endsWith('.cjs') ? './train-worker.cjs' : './train-worker.dev.mjs', import.meta.url);
+}
+
+export interface StudioOptions {
+  log?: (message: string) => void;
+}
+
+export function openStudio(home: string, options: StudioOptions = {}): Studio {
+  registerRecipes();
   prepareHome(home);
   const lock: HomeLock = lockHome(home);
   let db: Db | undefined;
@@ -37,6 +49,7 @@ export function openStudio(home: string): Studio {
     const jobs = new JobManager(jobsRepo, events, {
       'store.verify': verifyLibraryJob(blobs),
       'store.gc': collectGarbageJob(blobs),
+      train: trainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log }),
     });
     let closed = false;
     return {

@@ -5,5 +5,6 @@ export { ErrorBanner } from './ErrorBanner.js';
 export { formatBytes, formatEta } from './format.js';
 export { JobCard } from './JobCard.js';
 export { LevelMeter } from './LevelMeter.js';
+export { LossPlot } from './LossPlot.js';
 export { ProgressBar } from './ProgressBar.js';
 export { ToastProvider, useToast } from './Toast.js';

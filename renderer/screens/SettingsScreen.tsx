@@ -1,8 +1,9 @@
 // Settings screen: appearance, data home and library maintenance jobs, system check, about; renderer.
 import { useState } from 'react';
-import type { Job, JobKind, Settings, Theme } from '../../main/contract/models.js';
+import type { Settings, Theme } from '../../main/contract/models.js';
 import { useCall, useClient, useEvent } from '../client.js';
 import { Button, ErrorBanner, JobCard, formatBytes, useToast } from '../design/index.js';
+import { useJobs } from '../jobs.js';
 import { ScreenHeader } from './ScreenHeader.js';
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -51,26 +52,16 @@ function Library() {
   const client = useClient();
   const toast = useToast();
   const stats = useCall('store.stats', {});
-  const jobsCall = useCall('jobs.list', { limit: 10 });
-  const [jobs, setJobs] = useState<Record<string, Job>>({});
-  const [error, setError] = useState<Error>();
-  useEvent('job.updated', (job) => {
-    setJobs((all) => ({ ...all, [job.id]: job }));
-    if (job.state === 'completed') {
-      stats.reload();
-      toast(`${job.title} finished`, 'success');
-    }
+  const jobs = useJobs(['store.verify', 'store.gc'], (job) => {
+    if (job.state !== 'completed') return;
+    stats.reload();
+    toast(`${job.title} finished`, 'success');
   });
-  const fail = (e: unknown) => setError(e instanceof Error ? e : new Error(String(e)));
-  const start = (kind: JobKind) => client.call('jobs.start', { kind }).then((job) => setJobs((all) => ({ ...all, [job.id]: all[job.id] ?? job })), fail);
-  const merged = new Map<string, Job>();
-  for (const job of jobsCall.data ?? []) merged.set(job.id, job);
-  for (const job of Object.values(jobs)) merged.set(job.id, job);
-  const list = [...merged.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 10);
+  const start = (kind: 'store.verify' | 'store.gc') => client.call('jobs.start', { kind }).then(jobs.track, (e: unknown) => toast(String(e instanceof Error ? e.message : e), 'error'));
   return (
     <section className="panel stack" aria-labelledby="library">
       <h2 id="library">Library</h2>
-      {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+      {jobs.error ? <ErrorBanner error={jobs.error} onDismiss={jobs.clearError} /> : null}
       {stats.error ? <ErrorBanner error={stats.error} onRetry={stats.reload} /> : null}
       {stats.data ? (
         <dl className="facts">
@@ -91,8 +82,8 @@ function Library() {
         <Button onClick={() => void start('store.gc')}>Free unused space</Button>
       </div>
       <div className="stack" aria-label="Recent jobs">
-        {list.map((job) => (
-          <JobCard key={job.id} job={job} onCancel={(j) => void client.call('jobs.cancel', { id: j.id }).catch(fail)} onResume={(j) => void client.call('jobs.resume', { id: j.id }).catch(fail)} />
+        {jobs.jobs.map((job) => (
+          <JobCard key={job.id} job={job} onCancel={jobs.cancel} onResume={jobs.resume} />
         ))}
       </div>
     </section>

@@ -54,7 +54,7 @@ describe('packaging', () => {
     );
     const resources = join(output, 'linux-unpacked', 'resources');
     const archive = listPackage(join(resources, 'app.asar'), { isPack: false }).map((p) => p.replaceAll('\\', '/'));
-    for (const needed of ['/package.json', '/dist/main/main.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html']) expect(archive).toContain(needed);
+    for (const needed of ['/package.json', '/dist/main/main.cjs', '/dist/main/train-worker.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html']) expect(archive).toContain(needed);
     expect(archive.some((p) => p.startsWith('/main/') || p.startsWith('/test/'))).toBe(false);
 
     const unpacked = join(resources, 'app.asar.unpacked');

@@ -84,6 +84,25 @@ describe('studio in the browser', () => {
     await page.getByRole('button', { name: 'Stop listening' }).click();
   });
 
+  it('trains a recipe from the Train screen with live loss curves, and shows the best epoch when done', async () => {
+    const studio = await serve(['--home', tempDir()]);
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(studio.url);
+    await page.getByRole('heading', { level: 1, name: 'Capture' }).waitFor();
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { level: 1, name: 'Train' }).waitFor();
+    await page.getByLabel('Recipe').selectOption('toy-regression');
+    await page.getByLabel('Epochs').fill('4');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const card = page.locator('article[data-state="completed"]');
+    await card.waitFor({ timeout: 60_000 });
+    await expect.poll(() => card.getByRole('img', { name: /Loss curves/ }).count()).toBe(1);
+    expect(await card.getByLabel('Training figures').textContent()).toMatch(/Best epoch\d/);
+    expect(await card.locator('.series-val-dot').count()).toBe(4);
+    await page.screenshot({ path: join(ARTIFACTS, '9-train-finished.png'), fullPage: true });
+  });
+
   it('tells the person what to do when the URL has no token', async () => {
     const studio = await serve(['--home', tempDir()]);
     const browser = await launchChromium();

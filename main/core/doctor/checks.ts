@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DoctorCheck, DoctorReport } from '../../contract/models.js';
 import { ffmpegPath, ffprobePath } from '../media/binaries.js';
+import { chooseProviders, describeProviders, localMachine } from '../ml/runtime/providers.js';
 import { loadModule, packageDir, packageFile } from '../platform/modules.js';
 
 const run = promisify(execFile);
@@ -57,10 +58,13 @@ function sqliteCheck(): Check {
 function onnxCheck(): Check {
   try {
     const ort = loadModule<typeof import('onnxruntime-node')>('onnxruntime-node');
-    const backends = ort.listSupportedBackends();
-    const available = backends.filter((b) => b.bundled).map((b) => b.name);
-    const absent = backends.filter((b) => !b.bundled).map((b) => b.name);
-    const detail = `onnxruntime-node ${ort.env.versions.node}; execution providers available: ${available.join(', ')}` + (absent.length > 0 ? `; not installed: ${absent.join(', ')}` : '');
+    const providers = describeProviders(ort.listSupportedBackends(), localMachine());
+    const available = providers.filter((p) => p.available).map((p) => p.name);
+    const missing = providers.filter((p) => !p.available).map((p) => `${p.name} (${p.note.split('.')[0]})`);
+    const best = chooseProviders(providers).order[0];
+    const detail =
+      `onnxruntime-node ${ort.env.versions.node}; execution providers available: ${available.join(', ')}; training uses ${best}` +
+      (missing.length > 0 ? `; not available: ${missing.join('; ')}` : '');
     return ok(detail);
   } catch (error) {
     return { status: 'missing', detail: `onnxruntime-node does not load: ${error instanceof Error ? error.message.split('\n')[0] : error}`, fix: REINSTALL };

@@ -1,20 +1,29 @@
-// Runs long jobs off the request path: progress with ETA, cancellation, checkpoints and resume after a crash; main process.
+// Runs long jobs off the request path: progress with ETA, live metrics, cancel, pause, checkpoints and resume after a crash; main process.
 import { randomBytes } from 'node:crypto';
 import { LikenessError } from '../../contract/errors.js';
-import type { Job, JobKind, JobProgress } from '../../contract/models.js';
+import type { Job, JobKind, JobProgress, LossPoint, TrainingMetrics } from '../../contract/models.js';
 import type { StudioEvents } from '../events.js';
 import type { JobsRepository } from '../store/repositories/jobs.js';
 
+/** Why a job's signal was aborted: pause keeps it resumable, cancel ends it. */
+export type StopReason = 'pause' | 'cancel' | 'shutdown';
+
 export interface JobContext {
+  readonly id: string;
   readonly signal: AbortSignal;
   /** The last checkpoint saved by an earlier run of this job, or null on a first run. */
   readonly checkpoint: unknown;
   report(done: number, total: number, message: string): void;
   saveCheckpoint(value: unknown): void;
+  metrics(value: TrainingMetrics): void;
+  point(value: LossPoint): void;
+  /** Drops curve points past a step (a resumed job replays from its checkpoint). */
+  rewindPoints(afterStep: number): void;
 }
 
 export interface JobRunner {
-  readonly title: string;
+  /** Shown on the job card; may depend on the job's input (e.g. the recipe being trained). */
+  readonly title: string | ((input: unknown) => string);
   run(context: JobContext, input: unknown): Promise<Job['result']>;
 }
 
@@ -25,6 +34,11 @@ const PROGRESS_INTERVAL_MS = 100;
 export function estimateEta(fraction: number, elapsedMs: number): number | null {
   if (fraction <= 0.01 || fraction >= 1 || elapsedMs < 500) return null;
   return Math.round(((elapsedMs / fraction) * (1 - fraction)) / 1000);
+}
+
+export function stopReasonOf(signal: AbortSignal): StopReason | undefined {
+  if (!signal.aborted) return undefined;
+  return signal.reason === 'pause' || signal.reason === 'shutdown' ? signal.reason : 'cancel';
 }
 
 interface Running {
@@ -51,19 +65,38 @@ export class JobManager {
     return found.job;
   }
 
+  history(id: string): LossPoint[] {
+    this.get(id);
+    return this.repo.points(id);
+  }
+
   start(kind: JobKind, input: unknown = null): Job {
     const id = `job_${randomBytes(8).toString('hex')}`;
-    const job = this.repo.create(id, kind, this.runners[kind].title, input);
+    const { title } = this.runners[kind];
+    const job = this.repo.create(id, kind, typeof title === 'function' ? title(input) : title, input);
     this.events.emit('job.updated', job);
     this.launch(id);
     return this.get(id);
   }
 
+  /** Cancels a running job, or abandons a paused or interrupted one; cancelled jobs cannot be resumed. */
   cancel(id: string): Job {
     const job = this.get(id);
     const running = this.running.get(id);
-    if (!running) throw new LikenessError('conflict', `Job ${id} is ${job.state}; only a running job can be cancelled.`);
-    running.controller.abort();
+    if (running) {
+      running.controller.abort('cancel');
+      return job;
+    }
+    if (job.resumable) return this.publish(this.repo.update(id, { state: 'cancelled', progress: { ...job.progress, message: 'Cancelled', etaSeconds: null } }));
+    throw new LikenessError('conflict', `Job ${id} is ${job.state}; only a running, paused or interrupted job can be cancelled.`);
+  }
+
+  /** Asks a running job to checkpoint and stop; it can be resumed later. */
+  pause(id: string): Job {
+    const job = this.get(id);
+    const running = this.running.get(id);
+    if (!running) throw new LikenessError('conflict', `Job ${id} is ${job.state}; only a running job can be paused.`);
+    running.controller.abort('pause');
     return job;
   }
 
@@ -75,14 +108,19 @@ export class JobManager {
     return this.get(id);
   }
 
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
   /** Waits for one job to settle; used by the CLI and tests, which wait for events rather than sleeping. */
   async settled(id: string): Promise<Job> {
     await this.running.get(id)?.done;
     return this.get(id);
   }
 
+  /** Stops every running job so it can be resumed by the next start of the studio. */
   async close(): Promise<void> {
-    for (const { controller } of this.running.values()) controller.abort();
+    for (const { controller } of this.running.values()) controller.abort('shutdown');
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
@@ -103,31 +141,50 @@ export class JobManager {
     const stored = this.repo.require(id);
     const runner = this.runners[stored.job.kind];
     const started = Date.now();
+    const startFraction = stored.job.progress.fraction;
     let lastSent = 0;
-    let progress: JobProgress = { fraction: stored.job.progress.fraction, message: 'Starting', etaSeconds: null };
+    let progress: JobProgress = { fraction: startFraction, message: 'Starting', etaSeconds: null };
     this.publish(this.repo.update(id, { state: 'running', progress }));
     const context: JobContext = {
+      id,
       signal,
       checkpoint: stored.checkpoint,
       report: (done, total, message) => {
         const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
-        progress = { fraction, message, etaSeconds: estimateEta(fraction, Date.now() - started) };
+        // The ETA only counts this run's share, so a resumed job does not look faster than it is.
+        const ran = fraction - startFraction;
+        const eta = ran > 0 ? estimateEta(ran / (1 - startFraction), Date.now() - started) : null;
+        const news = message !== progress.message;
+        progress = { fraction, message, etaSeconds: eta };
         const now = Date.now();
-        if (now - lastSent < PROGRESS_INTERVAL_MS && fraction < 1) return;
+        if (!news && now - lastSent < PROGRESS_INTERVAL_MS && fraction < 1) return;
         lastSent = now;
         this.publish(this.repo.update(id, { progress }));
       },
       saveCheckpoint: (value) => {
         this.repo.update(id, { checkpoint: value });
       },
+      metrics: (value) => {
+        this.publish(this.repo.update(id, { metrics: value }));
+      },
+      point: (value) => {
+        this.repo.addPoint(id, value);
+        this.events.emit('job.point', { id, point: value });
+      },
+      rewindPoints: (afterStep) => this.repo.truncatePoints(id, afterStep),
     };
     try {
       const result = await runner.run(context, stored.input);
       signal.throwIfAborted();
       this.publish(this.repo.update(id, { state: 'completed', result, progress: { fraction: 1, message: 'Done', etaSeconds: 0 } }));
     } catch (error) {
-      if (signal.aborted) {
+      const reason = stopReasonOf(signal);
+      if (reason === 'cancel') {
         this.publish(this.repo.update(id, { state: 'cancelled', progress: { ...progress, message: 'Cancelled', etaSeconds: null } }));
+      } else if (reason === 'pause') {
+        this.publish(this.repo.update(id, { state: 'paused', progress: { ...progress, message: 'Paused', etaSeconds: null } }));
+      } else if (reason === 'shutdown') {
+        this.publish(this.repo.update(id, { state: 'interrupted', progress: { ...progress, message: 'Stopped with the studio', etaSeconds: null } }));
       } else {
         const message = error instanceof Error ? error.message : String(error);
         this.publish(this.repo.update(id, { state: 'failed', error: message, progress: { ...progress, etaSeconds: null } }));

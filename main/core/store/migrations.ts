@@ -45,4 +45,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX jobs_created ON jobs(created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'training metrics and loss curves',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN metrics TEXT;
+      CREATE TABLE job_points (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        train_loss REAL,
+        val_loss REAL,
+        PRIMARY KEY (job_id, seq)
+      ) STRICT;
+    `,
+  },
 ];

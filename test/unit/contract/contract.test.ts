@@ -12,6 +12,7 @@ const job = {
   result: null,
   error: null,
   resumable: false,
+  metrics: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 } as const;
@@ -30,6 +31,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'jobs.start': unused,
     'jobs.cancel': unused,
     'jobs.resume': unused,
+    'jobs.pause': unused,
+    'jobs.history': unused,
+    'train.recipes': unused,
+    'train.start': unused,
     ...overrides,
   };
 }

@@ -38,7 +38,7 @@ describe('job manager', () => {
     await studio.close();
   });
 
-  it('cancels a running job, then resumes it from its checkpoint to the same result', async () => {
+  it('pauses a running job, then resumes it from its checkpoint to the same result', async () => {
     const db = openDatabase(join(tempDir(), 'studio.db'), migrations);
     const events = new StudioEvents();
     const starts: number[] = [];
@@ -60,7 +60,7 @@ describe('job manager', () => {
         return { sum };
       },
     };
-    const manager = new JobManager(new JobsRepository(db), events, { 'store.verify': counter, 'store.gc': counter });
+    const manager = new JobManager(new JobsRepository(db), events, { 'store.verify': counter, 'store.gc': counter, train: counter });
     const seen: Job[] = [];
     events.subscribe((_name, payload) => seen.push(payload as Job));
     const { id } = manager.start('store.verify');
@@ -72,11 +72,11 @@ describe('job manager', () => {
     };
     await pump(4);
     await new Promise((r) => setImmediate(r));
-    manager.cancel(id);
+    manager.pause(id);
     release();
-    const cancelled = await manager.settled(id);
-    expect(cancelled.state).toBe('cancelled');
-    expect(cancelled.resumable).toBe(true);
+    const paused = await manager.settled(id);
+    expect(paused.state).toBe('paused');
+    expect(paused.resumable).toBe(true);
     manager.resume(id);
     const finishing = manager.settled(id);
     await pump(10);
@@ -85,7 +85,7 @@ describe('job manager', () => {
     expect(done.result).toEqual({ sum: 45 });
     expect(starts[0]).toBe(0);
     expect(starts[1]).toBeGreaterThanOrEqual(3);
-    expect(seen.some((j) => j.state === 'cancelled')).toBe(true);
+    expect(seen.some((j) => j.state === 'paused')).toBe(true);
     db.close();
   });
 
@@ -121,10 +121,24 @@ describe('job manager', () => {
     await reopened.close();
   });
 
+  it('a cancelled job is final, and cancel abandons a paused one', async () => {
+    const { studio } = await studioWithBlobs(1);
+    studio.db
+      .prepare(
+        `INSERT INTO jobs (id, kind, title, state, progress, input, created_at, updated_at)
+         VALUES ('job_00000000000000bb', 'store.verify', 'Verify library', 'paused', '{"fraction":0.5,"message":"x","etaSeconds":null}', 'null', '2026-01-01', '2026-01-01')`,
+      )
+      .run();
+    const cancelled = studio.jobs.cancel('job_00000000000000bb');
+    expect(cancelled).toMatchObject({ state: 'cancelled', resumable: false });
+    expect(() => studio.jobs.resume(cancelled.id)).toThrow(/cannot be resumed/);
+    await studio.close();
+  });
+
   it('refuses to cancel a finished job or resume a completed one', async () => {
     const { studio } = await studioWithBlobs(1);
     const job = await studio.jobs.settled(studio.jobs.start('store.gc').id);
-    expect(() => studio.jobs.cancel(job.id)).toThrow(/only a running job can be cancelled/);
+    expect(() => studio.jobs.cancel(job.id)).toThrow(/only a running, paused or interrupted job can be cancelled/);
     expect(() => studio.jobs.resume(job.id)).toThrow(/cannot be resumed/);
     expect(() => studio.jobs.get('job_ffffffffffffffff')).toThrow(/No job/);
     await studio.close();

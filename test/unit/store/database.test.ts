@@ -20,16 +20,17 @@ describe('database', () => {
     const path = join(tempDir(), 'studio.db');
     openDatabase(path, migrations).close();
     const db = openDatabase(path, migrations);
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     db.close();
   });
 
   it('rolls a failing migration back whole and keeps the old schema', () => {
     const db = new Database(join(tempDir(), 'studio.db'));
     migrate(db, migrations);
-    const broken = [...migrations, { version: 2, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1);' }];
+    const latest = migrations.at(-1)!.version;
+    const broken = [...migrations, { version: latest + 1, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1);' }];
     expect(() => migrate(db, broken)).toThrow(/no such table: nowhere/);
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(latest);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
     db.close();
   });

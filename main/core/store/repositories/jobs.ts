@@ -1,5 +1,5 @@
 // Typed jobs repository: job rows with their progress, checkpoint and result; main process.
-import { Job, type JobKind, type JobProgress, type JobState } from '../../../contract/models.js';
+import { Job, type JobKind, type JobProgress, type JobState, type LossPoint, type TrainingMetrics } from '../../../contract/models.js';
 import type { Db } from '../database.js';
 
 interface JobRow {
@@ -12,6 +12,7 @@ interface JobRow {
   checkpoint: string | null;
   result: string | null;
   error: string | null;
+  metrics: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -22,7 +23,8 @@ export interface StoredJob {
   checkpoint: unknown;
 }
 
-const RESUMABLE: readonly JobState[] = ['interrupted', 'cancelled', 'failed'];
+/** Cancelled is final: the creator chose to abandon the job. */
+const RESUMABLE: readonly JobState[] = ['interrupted', 'paused', 'failed'];
 
 function toJob(row: JobRow): Job {
   return Job.parse({
@@ -34,6 +36,7 @@ function toJob(row: JobRow): Job {
     result: row.result === null ? null : (JSON.parse(row.result) as unknown),
     error: row.error,
     resumable: RESUMABLE.includes(row.state as JobState),
+    metrics: row.metrics === null ? null : (JSON.parse(row.metrics) as unknown),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
@@ -76,7 +79,14 @@ export class JobsRepository {
 
   update(
     id: string,
-    patch: { state?: JobState; progress?: JobProgress; checkpoint?: unknown; result?: Job['result']; error?: string | null },
+    patch: {
+      state?: JobState;
+      progress?: JobProgress;
+      checkpoint?: unknown;
+      result?: Job['result'];
+      error?: string | null;
+      metrics?: TrainingMetrics;
+    },
   ): Job {
     const sets: string[] = ['updated_at = @updated_at'];
     const params: Record<string, unknown> = { id, updated_at: new Date().toISOString() };
@@ -86,6 +96,7 @@ export class JobsRepository {
       checkpoint: patch.checkpoint === undefined ? undefined : JSON.stringify(patch.checkpoint),
       result: patch.result === undefined ? undefined : patch.result === null ? null : JSON.stringify(patch.result),
       error: patch.error,
+      metrics: patch.metrics === undefined ? undefined : JSON.stringify(patch.metrics),
     };
     for (const [column, value] of Object.entries(columns)) {
       if (value === undefined) continue;
@@ -94,6 +105,26 @@ export class JobsRepository {
     }
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(params);
     return this.require(id).job;
+  }
+
+  addPoint(id: string, point: LossPoint): void {
+    this.db
+      .prepare(
+        `INSERT INTO job_points (job_id, seq, step, epoch, train_loss, val_loss)
+         VALUES (@id, (SELECT coalesce(max(seq), 0) + 1 FROM job_points WHERE job_id = @id), @step, @epoch, @trainLoss, @valLoss)`,
+      )
+      .run({ id, ...point });
+  }
+
+  /** A resumed job rewinds its curve to the checkpoint it resumes from, so replayed steps are not drawn twice. */
+  truncatePoints(id: string, afterStep: number): void {
+    this.db.prepare('DELETE FROM job_points WHERE job_id = ? AND step > ?').run(id, afterStep);
+  }
+
+  points(id: string): LossPoint[] {
+    return this.db
+      .prepare('SELECT step, epoch, train_loss AS trainLoss, val_loss AS valLoss FROM job_points WHERE job_id = ? ORDER BY seq')
+      .all(id) as LossPoint[];
   }
 
   /** After a crash or kill, jobs that were running can only be resumed, never silently continued. */
