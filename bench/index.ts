@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { bridgeBenchmark } from './bridge.bench.js';
 import { type Benchmark, formatTable, machine } from './harness.js';
 import { storeBenchmark } from './store.bench.js';
+import { trainingBenchmark } from './training.bench.js';
 
-const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark };
+const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark };
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
