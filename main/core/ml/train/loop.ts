@@ -2,6 +2,7 @@
 import type { LossPoint, TrainingMetrics } from '../../../contract/models.js';
 import {
   type TrainState,
+  architectureHash,
   buildInference,
   buildTrainStep,
   decodeTrainState,
@@ -13,7 +14,7 @@ import {
   trainFeeds,
 } from '../graph/index.js';
 import type { Provider } from '../runtime/providers.js';
-import { type OpenedSession, chooseThreads, openSession, providerChoice } from '../runtime/sessions.js';
+import { type OpenedSession, SessionCache, chooseThreads, openSession, providerChoice } from '../runtime/sessions.js';
 import { floatOutput, toOrtFeeds } from '../runtime/tensors.js';
 import { epochOrder, runIndices, runsPerEpoch, stack } from './batches.js';
 import { type CheckpointMeta, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
@@ -114,8 +115,10 @@ export async function runTraining(recipe: RecipeDefinition, options: LoopOptions
     threads = tuned.threads;
     io.log(`intra-op threads: ${threads} (seconds per run: ${JSON.stringify(tuned.secondsPerStep)})`);
   }
-  const trainSession: OpenedSession = await openSession(trainGraph.bytes, choice, threads);
-  const validationSession = await openSession(validationModel.bytes, { order: [trainSession.provider, 'cpu'], reasons: [] }, threads);
+  const sessions = new SessionCache();
+  const architecture = architectureHash(spec.graph);
+  const trainSession: OpenedSession = await sessions.get({ key: `${architecture}/train/${K}`, bytes: trainGraph.bytes, provider: saved ? meta.provider : options.provider, threads });
+  const validationSession = await sessions.get({ key: `${architecture}/validation`, bytes: validationModel.bytes, provider: trainSession.provider, threads });
   // Providers that are simply absent are listed by `likeness doctor`; a fallback from one asked for is news.
   const fallback = meta.provider !== 'cpu' || options.provider ? trainSession.reasons.filter((r) => r.includes('asked for') || r.includes('failed to start')) : [];
   const deviceNote = fallback.length > 0 ? `${fallback.join('; ')}; using ${trainSession.provider}` : null;
@@ -214,7 +217,6 @@ export async function runTraining(recipe: RecipeDefinition, options: LoopOptions
     }
     return { kind: 'completed', bestEpoch: meta.bestEpoch, bestValLoss: meta.bestValLoss, stoppedEarly: false, steps: state.step, device };
   } finally {
-    await trainSession.session.release();
-    await validationSession.session.release();
+    await sessions.clear();
   }
 }
