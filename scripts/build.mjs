@@ -1,4 +1,5 @@
 // Builds what the desktop app loads: the renderer (vite), the Electron main and training-worker bundles, and the preload (esbuild).
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -18,6 +19,9 @@ export async function buildAll({ quiet = false } = {}) {
     });
   await nodeBundle('main/app/main.ts', 'dist/main/main.cjs');
   await nodeBundle('main/core/train-worker.ts', 'dist/main/train-worker.cjs');
+  // eSpeak NG (GPL-3.0) runs as its own program: its child script ships as is, beside the main bundle.
+  mkdirSync('dist/main', { recursive: true });
+  copyFileSync('main/core/speech/espeak-child.mjs', 'dist/main/espeak-child.mjs');
   // A sandboxed preload may only require('electron'): everything else is bundled in.
   await esbuild({ ...common, entryPoints: ['preload/preload.ts'], outfile: 'dist/preload/preload.cjs', external: ['electron'] });
 }

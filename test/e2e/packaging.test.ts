@@ -64,6 +64,9 @@ describe('packaging', () => {
     expect(names).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node');
     expect(names.filter((n) => n.includes('onnxruntime-node') && !n.includes('/linux/x64/'))).toEqual([]);
     expect(existsSync(join(unpacked, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1'))).toBe(true);
+    // eSpeak NG runs as a separate program, so its child script and data must be real files on disk.
+    expect(existsSync(join(unpacked, 'dist/main/espeak-child.mjs'))).toBe(true);
+    expect(existsSync(join(unpacked, 'node_modules/espeak-ng/dist/espeak-ng.wasm'))).toBe(true);
 
     const electronAbi = readFileSync(join(ROOT, 'node_modules/electron/abi_version'), 'utf8').trim();
     console.log(`Electron 40.8.5 expects NODE_MODULE_VERSION ${electronAbi}; unpacked native modules:`);

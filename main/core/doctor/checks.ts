@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { DoctorCheck, DoctorReport } from '../../contract/models.js';
 import { ffmpegPath, ffprobePath } from '../media/binaries.js';
 import { chooseProviders, describeProviders, localMachine } from '../ml/runtime/providers.js';
+import { EspeakRunner } from '../speech/espeak.js';
 import { loadModule, packageDir, packageFile } from '../platform/modules.js';
 
 const run = promisify(execFile);
@@ -90,11 +91,20 @@ async function gpuCheck(): Promise<Check> {
     : { status: 'warning', detail: 'No GPU found: training and rendering run on the CPU (slower, same results).', fix: 'Install your GPU driver (NVIDIA, or Mesa with Vulkan for AMD/Intel) to train faster.' };
 }
 
-function espeakCheck(): Check {
+async function espeakCheck(): Promise<Check> {
   const wasm = packageFile('espeak-ng', 'dist', 'espeak-ng.wasm');
-  return wasm && existsSync(wasm)
-    ? ok(`eSpeak NG (WASM, GPL-3.0, run as a separate process) at ${packageDir('espeak-ng')}`)
-    : { status: 'missing', detail: 'espeak-ng is not installed', fix: REINSTALL };
+  if (!wasm || !existsSync(wasm)) return { status: 'missing', detail: 'espeak-ng is not installed', fix: REINSTALL };
+  let runner: EspeakRunner | undefined;
+  try {
+    runner = await EspeakRunner.start({ startTimeoutMs: 20_000 });
+    const voices = await runner.voices();
+    const spoken = await runner.synthesize('ready', { voice: 'en-us' });
+    return ok(`eSpeak NG (WASM, GPL-3.0) runs as its own process: ${voices.length} voices, ${spoken.durationSeconds.toFixed(2)} s test phrase`);
+  } catch (error) {
+    return { status: 'missing', detail: `eSpeak NG does not run: ${error instanceof Error ? error.message : error}`, fix: REINSTALL };
+  } finally {
+    await runner?.close();
+  }
 }
 
 async function anvilCheck(): Promise<Check> {
