@@ -42,17 +42,37 @@ export function stopReasonOf(signal: AbortSignal): StopReason | undefined {
 }
 
 interface Running {
+  kind: JobKind;
   controller: AbortController;
   done: Promise<void>;
 }
 
+interface Waiting {
+  id: string;
+  kind: JobKind;
+  /** Resolves when the job leaves the queue (launched or cancelled). */
+  left: Promise<void>;
+  leave: () => void;
+}
+
+function waitingEntry(id: string, kind: JobKind): Waiting {
+  let leave: () => void = () => undefined;
+  const left = new Promise<void>((resolve) => (leave = resolve));
+  return { id, kind, left, leave };
+}
+
+/** How many jobs of a kind may run at once; the rest wait in order. Training takes every core, so one at a time. */
+export const DEFAULT_CONCURRENCY: Partial<Record<JobKind, number>> = { train: 1 };
+
 export class JobManager {
   private readonly running = new Map<string, Running>();
+  private readonly waiting: Waiting[] = [];
 
   constructor(
     private readonly repo: JobsRepository,
     private readonly events: StudioEvents,
     private readonly runners: JobRunners,
+    private readonly concurrency: Partial<Record<JobKind, number>> = DEFAULT_CONCURRENCY,
   ) {}
 
   list(limit: number): Job[] {
@@ -79,9 +99,14 @@ export class JobManager {
     return this.get(id);
   }
 
-  /** Cancels a running job, or abandons a paused or interrupted one; cancelled jobs cannot be resumed. */
+  /** Cancels a running or waiting job, or abandons a paused or interrupted one; cancelled jobs cannot be resumed. */
   cancel(id: string): Job {
     const job = this.get(id);
+    const queued = this.waiting.findIndex((w) => w.id === id);
+    if (queued >= 0) {
+      this.waiting.splice(queued, 1)[0]!.leave();
+      return this.publish(this.repo.update(id, { state: 'cancelled', progress: { ...job.progress, message: 'Cancelled', etaSeconds: null } }));
+    }
     const running = this.running.get(id);
     if (running) {
       running.controller.abort('cancel');
@@ -102,7 +127,7 @@ export class JobManager {
 
   resume(id: string): Job {
     const job = this.get(id);
-    if (!job.resumable || this.running.has(id)) throw new LikenessError('conflict', `Job ${id} is ${job.state} and cannot be resumed.`);
+    if (!job.resumable || this.running.has(id) || this.waiting.some((w) => w.id === id)) throw new LikenessError('conflict', `Job ${id} is ${job.state} and cannot be resumed.`);
     this.publish(this.repo.update(id, { state: 'queued', error: null }));
     this.launch(id);
     return this.get(id);
@@ -114,12 +139,14 @@ export class JobManager {
 
   /** Waits for one job to settle; used by the CLI and tests, which wait for events rather than sleeping. */
   async settled(id: string): Promise<Job> {
+    await this.waiting.find((w) => w.id === id)?.left;
     await this.running.get(id)?.done;
     return this.get(id);
   }
 
-  /** Stops every running job so it can be resumed by the next start of the studio. */
+  /** Stops every running job so it can be resumed by the next start of the studio; waiting jobs stay queued on disk and resume as interrupted. */
   async close(): Promise<void> {
+    for (const entry of this.waiting.splice(0)) entry.leave();
     for (const { controller } of this.running.values()) controller.abort('shutdown');
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
@@ -130,9 +157,25 @@ export class JobManager {
   }
 
   private launch(id: string): void {
+    const kind = this.get(id).kind;
+    const limit = this.concurrency[kind] ?? Number.POSITIVE_INFINITY;
+    const busy = [...this.running.values()].filter((r) => r.kind === kind).length;
+    if (busy >= limit) {
+      this.waiting.push(waitingEntry(id, kind));
+      this.publish(this.repo.update(id, { progress: { ...this.get(id).progress, message: 'Waiting for the running job to finish', etaSeconds: null } }));
+      return;
+    }
     const controller = new AbortController();
-    const done = this.execute(id, controller.signal).finally(() => this.running.delete(id));
-    this.running.set(id, { controller, done });
+    const done = this.execute(id, controller.signal).finally(() => {
+      this.running.delete(id);
+      const next = this.waiting.findIndex((w) => w.kind === kind);
+      if (next >= 0) {
+        const [waiting] = this.waiting.splice(next, 1);
+        this.launch(waiting!.id);
+        waiting!.leave();
+      }
+    });
+    this.running.set(id, { kind, controller, done });
   }
 
   private async execute(id: string, signal: AbortSignal): Promise<void> {

@@ -151,3 +151,39 @@ describe('job manager', () => {
     expect(estimateEta(1, 10_000)).toBeNull();
   });
 });
+
+describe('job queue', () => {
+  it('runs one training at a time: the next waits, and a waiting job can be cancelled', async () => {
+    const db = openDatabase(join(tempDir(), 'studio.db'), migrations);
+    const events = new StudioEvents();
+    const gates: (() => void)[] = [];
+    const order: string[] = [];
+    const gated: JobRunner = {
+      title: 'Gated',
+      async run(context) {
+        order.push(`start ${context.id}`);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        order.push(`end ${context.id}`);
+        return null;
+      },
+    };
+    const manager = new JobManager(new JobsRepository(db), events, { 'store.verify': gated, 'store.gc': gated, train: gated });
+    const a = manager.start('train').id;
+    const b = manager.start('train').id;
+    const c = manager.start('train').id;
+    await new Promise((r) => setImmediate(r));
+    expect(manager.isRunning(a)).toBe(true);
+    expect(manager.isRunning(b)).toBe(false);
+    expect(manager.get(b)).toMatchObject({ state: 'queued', progress: { message: 'Waiting for the running job to finish' } });
+    expect(manager.cancel(c).state).toBe('cancelled');
+    const bDone = manager.settled(b);
+    gates.shift()!();
+    await manager.settled(a);
+    await new Promise((r) => setImmediate(r));
+    expect(manager.isRunning(b)).toBe(true);
+    gates.shift()!();
+    expect((await bDone).state).toBe('completed');
+    expect(order).toEqual([`start ${a}`, `end ${a}`, `start ${b}`, `end ${b}`]);
+    db.close();
+  });
+});
