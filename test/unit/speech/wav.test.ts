@@ -58,3 +58,17 @@ describe('wav', () => {
     expect(rms(new Float32Array())).toBe(0);
   });
 });
+
+describe('encodeWav', () => {
+  it('writes a 16-bit mono WAV that parses back to the same samples within one step', async () => {
+    const { encodeWav } = await import('../../../main/core/speech/wav.js');
+    const samples = Float32Array.from({ length: 4800 }, (_, i) => 0.8 * Math.sin((2 * Math.PI * 440 * i) / 48000));
+    const bytes = encodeWav(Float32Array.from([...samples, 2, -2]), 48000);
+    const info = parseWav(bytes);
+    expect(info).toMatchObject({ sampleRate: 48000, channels: 1, bitsPerSample: 16, frames: 4802 });
+    const back = wavSamples(bytes);
+    for (let i = 0; i < samples.length; i++) expect(Math.abs(back[i]! - samples[i]!)).toBeLessThanOrEqual(0.5 / 32768);
+    expect(back[4800]).toBeCloseTo(1, 4);
+    expect(back[4801]).toBe(-1);
+  });
+});
