@@ -1,6 +1,7 @@
 // The contract's calls implemented over the studio core; shared by the Electron and loopback transports; main process.
 import { arch, platform } from 'node:os';
 import type { Transport } from '../contract/bridge.js';
+import { promptScript } from '../core/capture/progress.js';
 import { runDoctor } from '../core/doctor/checks.js';
 import { parseTrainInput } from '../core/ml/train/job.js';
 import { listRecipes } from '../core/ml/train/recipe.js';
@@ -37,5 +38,8 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'train.recipes': () =>
       listRecipes().map(({ name, title, description, defaultEpochs }) => ({ name, title, description, defaultEpochs })),
     'train.start': (options) => studio.jobs.start('train', parseTrainInput(options)),
+    'capture.prompts': ({ language }) => promptScript(studio.takes, language),
+    'capture.takes': (filter) => studio.takes.list(filter),
+    'capture.delete': ({ id }) => studio.takes.delete(id),
   };
 }

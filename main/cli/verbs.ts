@@ -1,5 +1,6 @@
 // The CLI's verbs and the top-level help; CLI process.
 import { APP_NAME, APP_VERSION } from '../bridge/version.js';
+import { capture } from './capture.js';
 import { doctor } from './doctor.js';
 import { jobs } from './jobs.js';
 import { serve } from './serve.js';
@@ -9,7 +10,7 @@ import type { Verb } from './verb.js';
 export type { Io, Verb } from './verb.js';
 export { UsageError } from './verb.js';
 
-export const verbs: Record<string, Verb> = { serve, doctor, train, jobs };
+export const verbs: Record<string, Verb> = { serve, doctor, capture, train, jobs };
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(verbs).map((v) => v.length));

@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, Recipe, Settings, StoreStats, TrainOptions } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrainOptions } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -21,6 +21,9 @@ export const calls = {
   'jobs.history': { input: z.object({ id: JobId }).strict(), output: z.array(LossPoint) },
   'train.recipes': { input: NoInput, output: z.array(Recipe) },
   'train.start': { input: TrainOptions, output: Job },
+  'capture.prompts': { input: z.object({ language: z.string().min(2).max(35) }).strict(), output: PromptScript },
+  'capture.takes': { input: z.object({ kind: TakeKind.optional(), language: z.string().min(2).max(35).optional() }).strict(), output: z.array(Take) },
+  'capture.delete': { input: z.object({ id: TakeId }).strict(), output: Take },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Calls = typeof calls;

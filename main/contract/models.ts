@@ -127,3 +127,56 @@ export const StoreStats = z.object({
   schemaVersion: z.number().int().nonnegative(),
 });
 export type StoreStats = z.infer<typeof StoreStats>;
+
+export const TakeKind = z.enum(['voice', 'face', 'consent']);
+export type TakeKind = z.infer<typeof TakeKind>;
+export const TakeStatus = z.enum(['pass', 'warn', 'fail']);
+export type TakeStatus = z.infer<typeof TakeStatus>;
+export const TakeId = z.string().regex(/^take_[0-9a-f]{16}$/, 'a take id looks like take_ followed by 16 hex digits');
+
+/** What the analysis measured on a take's normalised audio (48 kHz mono): BS.1770 loudness, peaks, clipping, noise, speech. */
+export const AudioMetrics = z.object({
+  durationSeconds: z.number().nonnegative(),
+  integratedLufs: z.number().nullable(),
+  momentaryMaxLufs: z.number().nullable(),
+  truePeakDbtp: z.number(),
+  samplePeakDbfs: z.number(),
+  clippedRatio: z.number().min(0).max(1),
+  clippedRuns: z.number().int().nonnegative(),
+  noiseFloorDbfs: z.number(),
+  signalLevelDbfs: z.number(),
+  snrDb: z.number(),
+  speechRatio: z.number().min(0).max(1),
+  speechSeconds: z.number().nonnegative(),
+});
+export type AudioMetrics = z.infer<typeof AudioMetrics>;
+
+export const Take = z.object({
+  id: TakeId,
+  kind: TakeKind,
+  /** BCP-47 tag of what is spoken. */
+  language: z.string(),
+  promptId: z.string().nullable(),
+  transcript: z.string().nullable(),
+  source: z.enum(['recorded', 'imported']),
+  /** The file or device it came from, for the creator's reference. */
+  sourceName: z.string(),
+  audio: z.string(),
+  video: z.string().nullable(),
+  metrics: AudioMetrics,
+  status: TakeStatus,
+  reasons: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type Take = z.infer<typeof Take>;
+
+/** A language's prompts with the creator's progress through them. */
+export const PromptScript = z.object({
+  language: z.string(),
+  name: z.string(),
+  prompts: z.array(z.object({ id: z.string(), text: z.string(), takeId: z.string().nullable() })),
+  recordedPrompts: z.number().int().nonnegative(),
+  speechSeconds: z.number().nonnegative(),
+  languages: z.array(z.object({ tag: z.string(), name: z.string() })),
+});
+export type PromptScript = z.infer<typeof PromptScript>;

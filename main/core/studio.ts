@@ -1,7 +1,8 @@
 // Opens a data home and wires the store, jobs and events into one studio object; main process.
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoreStats } from '../contract/models.js';
+import { TakesRepository } from './capture/takes-repository.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
 import { trainingJob } from './ml/train/job.js';
@@ -16,6 +17,9 @@ import { SettingsRepository } from './store/repositories/settings.js';
 
 export interface Studio {
   readonly home: string;
+  /** Scratch space inside the home (same disk as the blobs, so finished files can be renamed in). */
+  readonly tmpDir: string;
+  readonly takes: TakesRepository;
   readonly db: Db;
   readonly blobs: BlobStore;
   readonly settings: SettingsRepository;
@@ -43,6 +47,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
     db = openDatabase(join(home, 'studio.db'), migrations);
     const opened = db;
     const blobs = new BlobStore(join(home, 'blobs'), opened);
+    const tmpDir = join(home, 'tmp');
+    mkdirSync(tmpDir, { recursive: true });
     const events = new StudioEvents();
     const jobsRepo = new JobsRepository(opened);
     jobsRepo.markInterrupted();
@@ -54,6 +60,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
     let closed = false;
     return {
       home,
+      tmpDir,
+      takes: new TakesRepository(opened, blobs),
       db: opened,
       blobs,
       settings: new SettingsRepository(opened),

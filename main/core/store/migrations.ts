@@ -61,4 +61,26 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'capture takes',
+    sql: `
+      CREATE TABLE takes (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('voice', 'face', 'consent')),
+        language TEXT NOT NULL,
+        prompt_id TEXT,
+        transcript TEXT,
+        source TEXT NOT NULL CHECK (source IN ('recorded', 'imported')),
+        source_name TEXT NOT NULL,
+        audio TEXT NOT NULL REFERENCES blobs(digest),
+        video TEXT REFERENCES blobs(digest),
+        metrics TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pass', 'warn', 'fail')),
+        reasons TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX takes_language ON takes(kind, language, created_at);
+    `,
+  },
 ];

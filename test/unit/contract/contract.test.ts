@@ -21,20 +21,11 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const unused = () => {
     throw new Error('not used in this test');
   };
+  const base = Object.fromEntries(Object.keys(calls).map((name) => [name, unused])) as unknown as Handlers;
   return {
-    'app.info': unused,
+    ...base,
     'settings.get': () => ({ theme: 'dark', reducedMotion: false }),
-    'settings.update': unused,
-    'doctor.run': unused,
-    'store.stats': unused,
     'jobs.list': ({ limit }) => Array.from({ length: Math.min(limit, 2) }, () => ({ ...job })),
-    'jobs.start': unused,
-    'jobs.cancel': unused,
-    'jobs.resume': unused,
-    'jobs.pause': unused,
-    'jobs.history': unused,
-    'train.recipes': unused,
-    'train.start': unused,
     ...overrides,
   };
 }
