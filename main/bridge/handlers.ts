@@ -2,6 +2,7 @@
 import { arch, platform } from 'node:os';
 import type { Transport } from '../contract/bridge.js';
 import { promptScript } from '../core/capture/progress.js';
+import { finishRecording } from '../core/capture/record.js';
 import { runDoctor } from '../core/doctor/checks.js';
 import { parseTrainInput } from '../core/ml/train/job.js';
 import { listRecipes } from '../core/ml/train/recipe.js';
@@ -41,5 +42,9 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'capture.prompts': ({ language }) => promptScript(studio.takes, language),
     'capture.takes': (filter) => studio.takes.list(filter),
     'capture.delete': ({ id }) => studio.takes.delete(id),
+    'capture.record.start': (meta) => ({ id: studio.recordings.start(meta).id }),
+    'capture.record.chunk': ({ id, seq, data }) => studio.recordings.append(id, seq, Buffer.from(data, 'base64')),
+    'capture.record.finish': ({ id }) => finishRecording(studio, id),
+    'capture.record.discard': ({ id }) => (studio.recordings.discard(id), {}),
   };
 }

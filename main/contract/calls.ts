@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrainOptions } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrainOptions, RecordingId } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -24,6 +24,25 @@ export const calls = {
   'capture.prompts': { input: z.object({ language: z.string().min(2).max(35) }).strict(), output: PromptScript },
   'capture.takes': { input: z.object({ kind: TakeKind.optional(), language: z.string().min(2).max(35).optional() }).strict(), output: z.array(Take) },
   'capture.delete': { input: z.object({ id: TakeId }).strict(), output: Take },
+  'capture.record.start': {
+    input: z
+      .object({
+        kind: TakeKind,
+        language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP-47 language tag such as en or pt-BR'),
+        promptId: z.string().max(40).nullable(),
+        purpose: z.enum(['take', 'import']),
+        fileName: z.string().min(1).max(255),
+      })
+      .strict(),
+    output: z.object({ id: RecordingId }),
+  },
+  /** One MediaRecorder chunk (about a second) or one slice of a dropped file, base64-encoded. */
+  'capture.record.chunk': {
+    input: z.object({ id: RecordingId, seq: z.number().int().nonnegative(), data: z.string().max(700_000) }).strict(),
+    output: z.object({ bytes: z.number().int().nonnegative() }),
+  },
+  'capture.record.finish': { input: z.object({ id: RecordingId }).strict(), output: z.object({ takes: z.array(Take), notes: z.array(z.string()) }) },
+  'capture.record.discard': { input: z.object({ id: RecordingId }).strict(), output: z.object({}) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Calls = typeof calls;

@@ -132,6 +132,7 @@ export const TakeKind = z.enum(['voice', 'face', 'consent']);
 export type TakeKind = z.infer<typeof TakeKind>;
 export const TakeStatus = z.enum(['pass', 'warn', 'fail']);
 export type TakeStatus = z.infer<typeof TakeStatus>;
+export const RecordingId = z.string().regex(/^rec_[0-9a-f]{16}$/, 'a recording id looks like rec_ followed by 16 hex digits');
 export const TakeId = z.string().regex(/^take_[0-9a-f]{16}$/, 'a take id looks like take_ followed by 16 hex digits');
 
 /** What the analysis measured on a take's normalised audio (48 kHz mono): BS.1770 loudness, peaks, clipping, noise, speech. */

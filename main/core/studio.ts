@@ -2,6 +2,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoreStats } from '../contract/models.js';
+import { Recordings } from './capture/recordings.js';
 import { TakesRepository } from './capture/takes-repository.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
@@ -20,6 +21,7 @@ export interface Studio {
   /** Scratch space inside the home (same disk as the blobs, so finished files can be renamed in). */
   readonly tmpDir: string;
   readonly takes: TakesRepository;
+  readonly recordings: Recordings;
   readonly db: Db;
   readonly blobs: BlobStore;
   readonly settings: SettingsRepository;
@@ -49,6 +51,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
     const blobs = new BlobStore(join(home, 'blobs'), opened);
     const tmpDir = join(home, 'tmp');
     mkdirSync(tmpDir, { recursive: true });
+    const recordings = new Recordings(join(home, 'recordings'));
     const events = new StudioEvents();
     const jobsRepo = new JobsRepository(opened);
     jobsRepo.markInterrupted();
@@ -62,6 +65,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       home,
       tmpDir,
       takes: new TakesRepository(opened, blobs),
+      recordings,
       db: opened,
       blobs,
       settings: new SettingsRepository(opened),
@@ -81,6 +85,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
         if (closed) return;
         closed = true;
         await jobs.close();
+        recordings.closeAll();
         opened.close();
         lock.release();
       },

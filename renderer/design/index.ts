@@ -8,3 +8,4 @@ export { LevelMeter } from './LevelMeter.js';
 export { LossPlot } from './LossPlot.js';
 export { ProgressBar } from './ProgressBar.js';
 export { ToastProvider, useToast } from './Toast.js';
+export { Waveform, peaksOf } from './Waveform.js';

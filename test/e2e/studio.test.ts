@@ -65,7 +65,7 @@ describe('studio in the browser', () => {
       await page.keyboard.press('Tab');
       reached.add(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
     }
-    const expected = ['Skip to content', ...['Capture', 'Train', 'Twin', 'Licenses', 'Compose', 'Settings'].map((n, i) => `${n}Alt+${i + 1}`), 'Check microphone'];
+    const expected = ['Skip to content', ...['Capture', 'Train', 'Twin', 'Licenses', 'Compose', 'Settings'].map((n, i) => `${n}Alt+${i + 1}`), 'Voice', 'Use microphone'];
     for (const label of expected) expect(reached).toContain(label);
     await page.getByRole('link', { name: /Settings/ }).focus();
     await page.keyboard.press('Enter');
@@ -77,11 +77,43 @@ describe('studio in the browser', () => {
     const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH}`]);
     const page = await browser.newPage();
     await page.goto(studio.url);
-    await page.getByRole('button', { name: 'Check microphone' }).click();
+    await page.getByRole('button', { name: 'Use microphone' }).click();
     const meter = page.getByRole('meter', { name: 'Microphone level' });
     await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(-45);
     await page.screenshot({ path: join(ARTIFACTS, '8-capture-mic-check.png') });
-    await page.getByRole('button', { name: 'Stop listening' }).click();
+  });
+
+  it('records three prompts with the keyboard, shows their measurements, and stores them', async () => {
+    const studio = await serve(['--home', tempDir()]);
+    const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH}`]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(studio.url);
+    await page.getByRole('button', { name: 'Use microphone' }).click();
+    await page.getByRole('meter', { name: 'Microphone level' }).waitFor();
+    const prompts: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      prompts.push((await page.getByTestId('prompt-text').textContent()) ?? '');
+      await page.keyboard.press('Space');
+      await page.getByRole('timer').filter({ hasText: 'Recording 0:03' }).waitFor();
+      await page.keyboard.press('Space');
+      await page.getByRole('region', { name: 'Last take' }).getByText(/LUFS/).waitFor({ timeout: 30_000 });
+      if (i === 0) await page.screenshot({ path: join(ARTIFACTS, '10-capture-voice-take.png'), fullPage: true });
+      await page.keyboard.press('ArrowRight');
+    }
+    await expect.poll(() => page.getByRole('list', { name: 'Takes' }).locator('li[data-take-id]').count()).toBe(3);
+    expect(await page.getByText(/3 of \d+ prompts/).count()).toBe(1);
+    const response = await fetch(`${studio.origin}/api/call/capture.takes`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'voice' }),
+    });
+    const stored = ((await response.json()) as { value: { promptId: string; transcript: string; source: string; metrics: { speechRatio: number } }[] }).value;
+    expect(stored.map((t) => t.promptId)).toEqual(['en-001', 'en-002', 'en-003']);
+    expect(stored.map((t) => t.transcript)).toEqual(prompts);
+    for (const take of stored) {
+      expect(take.source).toBe('recorded');
+      expect(take.metrics.speechRatio).toBeGreaterThan(0.3);
+    }
   });
 
   it('trains a recipe from the Train screen with live loss curves, and shows the best epoch when done', async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LikenessError } from '../../contract/errors.js';
-import type { AudioMetrics, Take, TakeStatus } from '../../contract/models.js';
+import type { AudioMetrics, Take, TakeKind, TakeStatus } from '../../contract/models.js';
 import { MediaError, decodeAudio, probe } from '../media/ffmpeg.js';
 import { judgeTake } from '../speech/levels.js';
 import { analyseAudio } from '../speech/loudness.js';
@@ -37,7 +37,15 @@ export interface ImportRequest {
   transcript?: readonly string[];
   signal?: AbortSignal;
   onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  /**
+   * A take recorded in the app for one prompt: kept whole (trimmed to its speech plus a margin), never split.
+   * Without it, the file is an import, split at pauses.
+   */
+  recorded?: { kind: TakeKind; promptId: string | null; transcript: string | null; device: string };
 }
+
+/** Silence kept around the speech of a recorded take. */
+const TRIM_MARGIN_SECONDS = 0.25;
 
 export interface ImportOutcome {
   file: string;
@@ -124,11 +132,19 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
     const duration = written / TAKE_SAMPLE_RATE;
     if (written === 0) throw new LikenessError('invalid-input', `${file} holds no audio samples.`);
     const activity = speechActivity(probabilities);
-    const spans = takesFromCuts(splitAtPauses(activity.segments, duration), duration).filter((span) => overlap(activity.segments, span) >= MIN_SPEECH_SECONDS);
+    const spans = request.recorded
+      ? activity.segments.length > 0
+        ? [{ start: Math.max(0, activity.segments[0]!.start - TRIM_MARGIN_SECONDS), end: Math.min(duration, activity.segments.at(-1)!.end + TRIM_MARGIN_SECONDS) }]
+        : []
+      : takesFromCuts(splitAtPauses(activity.segments, duration), duration).filter((span) => overlap(activity.segments, span) >= MIN_SPEECH_SECONDS);
     if (spans.length === 0) throw new LikenessError('invalid-input', `No speech found in ${file} (${duration.toFixed(1)} s); nothing was imported.`);
 
     const notes: string[] = [];
-    let lines: readonly string[] | undefined = request.transcript?.map((l) => l.trim()).filter((l) => l !== '');
+    let lines: readonly string[] | undefined = request.recorded
+      ? request.recorded.transcript === null
+        ? undefined
+        : [request.recorded.transcript]
+      : request.transcript?.map((l) => l.trim()).filter((l) => l !== '');
     if (lines && lines.length !== spans.length) {
       notes.push(`the transcript has ${lines.length} line(s) for ${spans.length} take(s): the takes are kept untranscribed`);
       lines = undefined;
@@ -158,12 +174,12 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
       const verdict = judgeSpeech(metrics, judgeTake(level));
       const audio = await deps.blobs.put(encodeWav(samples, TAKE_SAMPLE_RATE), { mediaType: 'audio/wav' });
       pending.push({
-        kind: 'voice',
+        kind: request.recorded?.kind ?? 'voice',
         language: request.language,
-        promptId: null,
+        promptId: request.recorded?.promptId ?? null,
         transcript: lines?.[index] ?? null,
-        source: 'imported',
-        sourceName: spans.length === 1 ? file : `${file} [${span.start.toFixed(1)}–${span.end.toFixed(1)} s]`,
+        source: request.recorded ? 'recorded' : 'imported',
+        sourceName: request.recorded ? request.recorded.device : spans.length === 1 ? file : `${file} [${span.start.toFixed(1)}–${span.end.toFixed(1)} s]`,
         audio: audio.digest,
         video: null,
         metrics,
