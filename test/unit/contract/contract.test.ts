@@ -33,7 +33,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
 describe('contract', () => {
   it('gives every call an input and an output schema, and every event a payload schema', () => {
     for (const [name, spec] of Object.entries(calls)) {
-      expect(name).toMatch(/^[a-z]+\.[a-zA-Z]+$/);
+      expect(name).toMatch(/^[a-z]+(\.[a-zA-Z]+)+$/);
       expect(typeof spec.input.safeParse).toBe('function');
       expect(typeof spec.output.safeParse).toBe('function');
     }
