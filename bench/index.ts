@@ -1,11 +1,12 @@
 // `npm run bench -- <name> [--json]`: runs one named benchmark (or all) and prints its metrics.
 import { parseArgs } from 'node:util';
 import { bridgeBenchmark } from './bridge.bench.js';
+import { captureBenchmark } from './capture.bench.js';
 import { type Benchmark, formatTable, machine } from './harness.js';
 import { storeBenchmark } from './store.bench.js';
 import { trainingBenchmark } from './training.bench.js';
 
-const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark };
+const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark };
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });

@@ -44,6 +44,7 @@ export interface ImportRequest {
   recorded?: { kind: TakeKind; promptId: string | null; transcript: string | null; device: string };
 }
 
+const VAD_QUEUE_DEPTH = 4;
 /** Silence kept around the speech of a recorded take. */
 const TRIM_MARGIN_SECONDS = 0.25;
 
@@ -113,6 +114,7 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
   try {
     const downsampler = new Downsampler48kTo16k();
     const probabilities: number[] = [];
+    const inFlight: Promise<Float32Array>[] = [];
     let written = 0;
     try {
       await decodeAudio(request.path, { sampleRate: TAKE_SAMPLE_RATE, channels: 1, signal: request.signal }, async (chunk) => {
@@ -122,13 +124,17 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
           throw translateFsError(error, `the import of ${file}`, deps.tmpDir);
         }
         written += chunk.length;
-        probabilities.push(...(await vad.probabilities(downsampler.push(chunk))));
+        // The VAD runs on onnxruntime's own thread: let it work while the next chunk decodes, a few chunks deep at most.
+        inFlight.push(vad.probabilities(downsampler.push(chunk)));
+        if (inFlight.length >= VAD_QUEUE_DEPTH) probabilities.push(...(await inFlight.shift()!));
         request.onProgress?.(written / TAKE_SAMPLE_RATE, info.durationSeconds ?? 0);
       });
     } catch (error) {
       throw error instanceof LikenessError ? error : mediaProblem(error, file);
     }
-    probabilities.push(...(await vad.probabilities(downsampler.flush())), ...(await vad.flush()));
+    inFlight.push(vad.probabilities(downsampler.flush()));
+    for (const pending of inFlight.splice(0)) probabilities.push(...(await pending));
+    probabilities.push(...(await vad.flush()));
     const duration = written / TAKE_SAMPLE_RATE;
     if (written === 0) throw new LikenessError('invalid-input', `${file} holds no audio samples.`);
     const activity = speechActivity(probabilities);

@@ -49,7 +49,7 @@ export const NOISE_FRAME_SECONDS = 0.05;
 export const NOISE_FLOOR_PERCENTILE = 0.1;
 export const SIGNAL_PERCENTILE = 0.9;
 /** Taps per polyphase branch of the true-peak interpolator (128-tap Kaiser-windowed sinc at 4x). */
-export const TRUE_PEAK_TAPS_PER_PHASE = 32;
+export const TRUE_PEAK_TAPS_PER_PHASE = 16;
 export const TRUE_PEAK_OVERSAMPLING = 4;
 
 /**

@@ -71,12 +71,14 @@ export class Downsampler48kTo16k {
 
   /** Computes every output whose filter window ends before `available`, at most `limit` of them. */
   private drain(available: number, limit = Number.POSITIVE_INFINITY): Float32Array {
-    const values: number[] = [];
-    while (values.length < limit && DECIMATION * this.nextOutput + HALF < available) {
+    const possible = Math.max(0, Math.ceil((available - HALF) / DECIMATION) - this.nextOutput);
+    const values = new Float32Array(Math.min(limit, possible));
+    const buffer = this.buffer;
+    for (let o = 0; o < values.length; o++) {
       const first = DECIMATION * this.nextOutput - HALF - this.bufferStart;
       let acc = 0;
-      for (let k = 0; k < FILTER_TAPS; k++) acc += TAPS[k]! * this.buffer[first + k]!;
-      values.push(acc);
+      for (let k = 0; k < FILTER_TAPS; k++) acc += TAPS[k]! * buffer[first + k]!;
+      values[o] = acc;
       this.nextOutput++;
     }
     // Keep only what the next output's window still needs.
@@ -86,7 +88,7 @@ export class Downsampler48kTo16k {
       this.buffer = this.buffer.slice(drop);
       this.bufferStart += drop;
     }
-    return Float32Array.from(values);
+    return values;
   }
 }
 

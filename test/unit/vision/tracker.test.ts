@@ -181,16 +181,11 @@ describe('FaceTracker against face-api (tfjs wasm) as the oracle', () => {
     expect(diff).toBeLessThan(1e-3);
   });
 
-  it('measures trackerMsPerFrame: detector 224 + landmarks, one thread, 640x480, warm', async () => {
+  it('finds the face in a 640x480 webcam-sized frame with the 224 detector on one thread', async () => {
     const frame = await sample(SAMPLES[1]!, 640, 480);
-    for (let i = 0; i < 3; i++) await small.detect(frame);
-    const runs = 20;
-    const start = performance.now();
-    let faces = 0;
-    for (let i = 0; i < runs; i++) faces += (await small.detect(frame)).length;
-    const ms = (performance.now() - start) / runs;
-    console.log(`trackerMsPerFrame = ${ms.toFixed(2)} (${faces / runs} face(s) a frame)`);
-    expect(faces).toBeGreaterThan(0);
+    const faces = await small.detect(frame);
+    expect(faces.length).toBeGreaterThan(0);
+    expect(faces[0]!.landmarks).toHaveLength(68);
   });
 });
 
