@@ -158,8 +158,10 @@ export async function loadFaceApiWeights(id: FaceNetworkId, dir = faceApiModelDi
       throw new Error(`${files.title}: cannot read ${join(dir, name)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   };
-  const [manifestBytes, bin] = await Promise.all([read(files.manifest), read(files.bin)]);
+  // The manifest first: it names the weight file, so a missing manifest is the error to report.
+  const manifestBytes = await read(files.manifest);
   verifyPinned(manifestBytes, files.manifestSha256, `${files.title}: ${files.manifest}`);
+  const bin = await read(files.bin);
   verifyPinned(bin, files.binSha256, `${files.title}: ${files.bin}`);
   const groups = parseManifest(JSON.parse(new TextDecoder().decode(manifestBytes)) as unknown, files.manifest);
   return decodeWeights(groups, new Map([[files.bin, bin]]), files.title);
