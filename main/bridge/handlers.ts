@@ -4,6 +4,8 @@ import type { Transport } from '../contract/bridge.js';
 import { promptScript } from '../core/capture/progress.js';
 import { finishRecording } from '../core/capture/record.js';
 import { runDoctor } from '../core/doctor/checks.js';
+import { decodeImage } from '../core/vision/tracker.js';
+import { LikenessError } from '../contract/errors.js';
 import { parseTrainInput } from '../core/ml/train/job.js';
 import { listRecipes } from '../core/ml/train/recipe.js';
 import type { Studio } from '../core/studio.js';
@@ -45,6 +47,16 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'capture.record.start': (meta) => ({ id: studio.recordings.start(meta).id }),
     'capture.record.chunk': ({ id, seq, data }) => studio.recordings.append(id, seq, Buffer.from(data, 'base64')),
     'capture.record.finish': ({ id }) => finishRecording(studio, id),
+    'vision.track': async ({ image }) => {
+      let rgb;
+      try {
+        rgb = await decodeImage(Buffer.from(image, 'base64'));
+      } catch (error) {
+        throw new LikenessError('invalid-input', error instanceof Error ? error.message : 'the frame is not an image');
+      }
+      const faces = await (await studio.tracker()).detect(rgb);
+      return { width: rgb.width, height: rgb.height, faces };
+    },
     'capture.record.discard': ({ id }) => (studio.recordings.discard(id), {}),
   };
 }

@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrainOptions, RecordingId } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -42,6 +42,11 @@ export const calls = {
     output: z.object({ bytes: z.number().int().nonnegative() }),
   },
   'capture.record.finish': { input: z.object({ id: RecordingId }).strict(), output: z.object({ takes: z.array(Take), notes: z.array(z.string()) }) },
+  /** One webcam frame (JPEG, base64) to the face tracker; the live preview draws what comes back. */
+  'vision.track': {
+    input: z.object({ image: z.string().min(1).max(400_000) }).strict(),
+    output: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), faces: z.array(TrackedFace) }),
+  },
   'capture.record.discard': { input: z.object({ id: RecordingId }).strict(), output: z.object({}) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

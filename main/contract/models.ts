@@ -181,3 +181,10 @@ export const PromptScript = z.object({
   languages: z.array(z.object({ tag: z.string(), name: z.string() })),
 });
 export type PromptScript = z.infer<typeof PromptScript>;
+
+export const TrackedFace = z.object({
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+  score: z.number(),
+  landmarks: z.array(z.tuple([z.number(), z.number()])).length(68),
+});
+export type TrackedFace = z.infer<typeof TrackedFace>;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { StoreStats } from '../contract/models.js';
 import { Recordings } from './capture/recordings.js';
 import { TakesRepository } from './capture/takes-repository.js';
+import { FaceTracker } from './vision/tracker.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
 import { trainingJob } from './ml/train/job.js';
@@ -22,6 +23,8 @@ export interface Studio {
   readonly tmpDir: string;
   readonly takes: TakesRepository;
   readonly recordings: Recordings;
+  /** The face tracker, opened on first use (detector at 224 for live frames, one thread). */
+  tracker(): Promise<FaceTracker>;
   readonly db: Db;
   readonly blobs: BlobStore;
   readonly settings: SettingsRepository;
@@ -61,7 +64,13 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       train: trainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log }),
     });
     let closed = false;
+    let tracker: Promise<FaceTracker> | undefined;
     return {
+      tracker() {
+        tracker ??= FaceTracker.open({ threads: 1, detectorSize: 224 });
+        tracker.catch(() => (tracker = undefined));
+        return tracker;
+      },
       home,
       tmpDir,
       takes: new TakesRepository(opened, blobs),
@@ -86,6 +95,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
         closed = true;
         await jobs.close();
         recordings.closeAll();
+        await tracker?.then((t) => t.close()).catch(() => undefined);
         opened.close();
         lock.release();
       },

@@ -1,6 +1,7 @@
 // Capture screen: tabs for voice recording, face recording, import and the consent take; renderer.
 import { useState } from 'react';
 import { EmptyState } from '../design/index.js';
+import { FaceTab } from './capture/FaceTab.js';
 import { ImportTab } from './capture/ImportTab.js';
 import { VoiceTab } from './capture/VoiceTab.js';
 import { ScreenHeader } from './ScreenHeader.js';
@@ -44,15 +45,10 @@ export function CaptureScreen() {
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'voice' ? <VoiceTab /> : null}
         {tab === 'import' ? <ImportTab /> : null}
-        {tab === 'face' ? (
-          <EmptyState title="Face recording is not in this build yet">
-            Recording face takes with the live face tracker (box and landmarks drawn on the webcam preview) and their video analysis arrive with the
-            face tracker. Voice takes and imports work now.
-          </EmptyState>
-        ) : null}
+        {tab === 'face' ? <FaceTab /> : null}
         {tab === 'consent' ? (
           <EmptyState title="The consent take is not in this build yet">
-            The consent take (a random sentence read on camera, matched to your voice and face) arrives with the face tracker.
+            The consent take (a random sentence the studio chooses, read on camera, matched to your voice and face) is not in this build yet.
           </EmptyState>
         ) : null}
       </div>

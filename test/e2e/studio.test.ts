@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ensureTestCreator } from '../fixtures/test-creator/generate.js';
 import { launchChromium } from '../support/browser.js';
 import { serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
@@ -133,6 +134,37 @@ describe('studio in the browser', () => {
     expect(await card.getByLabel('Training figures').textContent()).toMatch(/Best epoch\d/);
     expect(await card.locator('.series-val-dot').count()).toBe(4);
     await page.screenshot({ path: join(ARTIFACTS, '9-train-finished.png'), fullPage: true });
+  });
+
+  it('tracks the test creator live on the Face tab and records a face take with its video', async () => {
+    const creator = await ensureTestCreator();
+    const studio = await serve(['--home', tempDir()]);
+    const browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${creator.fakeCapture.y4m}`,
+      `--use-file-for-fake-audio-capture=${creator.fakeCapture.wav}`,
+    ]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    await page.goto(studio.url);
+    await page.getByRole('tab', { name: 'Face' }).click();
+    await page.getByRole('button', { name: 'Use camera' }).click();
+    await page.getByRole('status').filter({ hasText: 'Face found' }).waitFor({ timeout: 30_000 });
+    const overlay = page.getByRole('img', { name: '1 face(s) tracked' });
+    await overlay.waitFor();
+    expect(await overlay.locator('circle').count()).toBe(68);
+    await page.screenshot({ path: join(ARTIFACTS, '11-capture-face-tracking.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Record face take' }).click();
+    await page.getByRole('timer').filter({ hasText: 'Recording 0:04' }).waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('list', { name: 'Takes' }).locator('li[data-take-id]').first().waitFor({ timeout: 60_000 });
+    const response = await fetch(`${studio.origin}/api/call/capture.takes`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'face' }),
+    });
+    const [take] = ((await response.json()) as { value: { video: string | null; audio: string; source: string }[] }).value;
+    expect(take).toMatchObject({ source: 'recorded', video: expect.stringMatching(/^sha256:/) });
   });
 
   it('tells the person what to do when the URL has no token', async () => {

@@ -41,7 +41,7 @@ export interface ImportRequest {
    * A take recorded in the app for one prompt: kept whole (trimmed to its speech plus a margin), never split.
    * Without it, the file is an import, split at pauses.
    */
-  recorded?: { kind: TakeKind; promptId: string | null; transcript: string | null; device: string };
+  recorded?: { kind: TakeKind; promptId: string | null; transcript: string | null; device: string; video?: string };
 }
 
 const VAD_QUEUE_DEPTH = 4;
@@ -187,7 +187,7 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
         source: request.recorded ? 'recorded' : 'imported',
         sourceName: request.recorded ? request.recorded.device : spans.length === 1 ? file : `${file} [${span.start.toFixed(1)}–${span.end.toFixed(1)} s]`,
         audio: audio.digest,
-        video: null,
+        video: request.recorded?.video ?? null,
         metrics,
         status: verdict.status,
         reasons: verdict.reasons,

@@ -144,11 +144,12 @@ export class FaceTracker {
 
 type Sharp = typeof import('sharp');
 
-/** Decodes an image file (JPEG, PNG, WebP, ...) to 8-bit RGB, EXIF rotation applied, alpha dropped. */
-export async function decodeImage(path: string): Promise<RgbImage> {
+/** Decodes an image file or encoded bytes (JPEG, PNG, WebP, ...) to 8-bit RGB, EXIF rotation applied, alpha dropped. */
+export async function decodeImage(source: string | Uint8Array): Promise<RgbImage> {
   const sharp = loadModule<Sharp>('sharp');
+  const path = typeof source === 'string' ? source : 'the image';
   try {
-    const { data, info } = await sharp(path, { failOn: 'truncated' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength), { failOn: 'truncated' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (error) {

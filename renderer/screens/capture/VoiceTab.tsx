@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Take } from '../../../main/contract/models.js';
 import { useCall, useClient } from '../../client.js';
 import { Button, ErrorBanner, LevelMeter, Waveform, peaksOf, useToast } from '../../design/index.js';
+import { RecordingTimer, useElapsed } from '../../media/elapsed.js';
 import { type Microphone, useMicrophone } from '../../media/microphone.js';
 import { ChunkedUpload } from '../../media/upload.js';
 import { TakeList, TakeStatus, takeFigures } from './TakeList.js';
@@ -30,13 +31,7 @@ function useTakeRecorder(mic: Microphone, onDone: (last: LastTake) => void, onEr
   const client = useClient();
   const [recording, setRecording] = useState(false);
   const [saving, setSaving] = useState(false);
-  const [elapsed, setElapsed] = useState(0);
-  useEffect(() => {
-    if (!recording) return;
-    const started = Date.now();
-    const timer = setInterval(() => setElapsed(Math.floor((Date.now() - started) / 1000)), 250);
-    return () => clearInterval(timer);
-  }, [recording]);
+  const elapsed = useElapsed(recording);
   const recorder = useRef<MediaRecorder | undefined>(undefined);
   const start = useCallback(
     async (language: string, promptId: string) => {
@@ -67,7 +62,6 @@ function useTakeRecorder(mic: Microphone, onDone: (last: LastTake) => void, onEr
       // One chunk a second: a crash of the app loses at most the last second.
       media.start(1000);
       recorder.current = media;
-      setElapsed(0);
       setRecording(true);
     },
     [client, mic.stream, onDone, onError],
@@ -220,11 +214,7 @@ export function VoiceTab() {
             <Button onClick={() => (setIndex((i) => Math.min(prompts.length - 1, i + 1)), setLast(undefined))} disabled={recorder.recording || index >= prompts.length - 1} aria-keyshortcuts="ArrowRight">
               Next →
             </Button>
-            {recorder.recording ? (
-              <span role="timer" aria-live="off">
-                Recording {Math.floor(recorder.elapsed / 60)}:{String(recorder.elapsed % 60).padStart(2, '0')}
-              </span>
-            ) : null}
+            {recorder.recording ? <RecordingTimer seconds={recorder.elapsed} /> : null}
             <span className="lede">
               <kbd className="key">Space</kbd> records and stops, <kbd className="key">←</kbd> <kbd className="key">→</kbd> move between prompts.
             </span>
