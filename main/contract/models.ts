@@ -152,6 +152,21 @@ export const AudioMetrics = z.object({
 });
 export type AudioMetrics = z.infer<typeof AudioMetrics>;
 
+/** What the analysis measured on a face take's video (25 fps, tracked frame by frame). */
+export const VideoMetrics = z.object({
+  frames: z.number().int().nonnegative(),
+  durationSeconds: z.number().nonnegative(),
+  facePresentRatio: z.number().min(0).max(1),
+  multipleFacesRatio: z.number().min(0).max(1),
+  medianFaceSize: z.number().nullable(),
+  medianYaw: z.number().nullable(),
+  medianPitch: z.number().nullable(),
+  medianRoll: z.number().nullable(),
+  sharpness: z.number().nullable(),
+  brightness: z.number().nullable(),
+});
+export type VideoMetrics = z.infer<typeof VideoMetrics>;
+
 export const Take = z.object({
   id: TakeId,
   kind: TakeKind,
@@ -165,6 +180,7 @@ export const Take = z.object({
   audio: z.string(),
   video: z.string().nullable(),
   metrics: AudioMetrics,
+  videoMetrics: VideoMetrics.nullable(),
   status: TakeStatus,
   reasons: z.array(z.string()),
   createdAt: z.string(),

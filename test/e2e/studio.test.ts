@@ -163,8 +163,11 @@ describe('studio in the browser', () => {
       headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ kind: 'face' }),
     });
-    const [take] = ((await response.json()) as { value: { video: string | null; audio: string; source: string }[] }).value;
+    const [take] = ((await response.json()) as { value: { video: string | null; source: string; videoMetrics: { facePresentRatio: number; multipleFacesRatio: number } | null }[] }).value;
     expect(take).toMatchObject({ source: 'recorded', video: expect.stringMatching(/^sha256:/) });
+    expect(take!.videoMetrics!.facePresentRatio).toBeGreaterThan(0.9);
+    expect(take!.videoMetrics!.multipleFacesRatio).toBe(0);
+    expect(await page.getByRole('list', { name: 'Takes' }).textContent()).toMatch(/face in \d+% of frames/);
   });
 
   it('tells the person what to do when the URL has no token', async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LikenessError } from '../../contract/errors.js';
-import type { AudioMetrics, Take, TakeKind, TakeStatus } from '../../contract/models.js';
+import type { AudioMetrics, Take, TakeKind, TakeStatus, VideoMetrics } from '../../contract/models.js';
 import { MediaError, decodeAudio, probe } from '../media/ffmpeg.js';
 import { judgeTake } from '../speech/levels.js';
 import { analyseAudio } from '../speech/loudness.js';
@@ -41,7 +41,13 @@ export interface ImportRequest {
    * A take recorded in the app for one prompt: kept whole (trimmed to its speech plus a margin), never split.
    * Without it, the file is an import, split at pauses.
    */
-  recorded?: { kind: TakeKind; promptId: string | null; transcript: string | null; device: string; video?: string };
+  recorded?: {
+    kind: TakeKind;
+    promptId: string | null;
+    transcript: string | null;
+    device: string;
+    video?: { digest: string; metrics: VideoMetrics; verdict: { status: TakeStatus; reasons: string[] } };
+  };
 }
 
 const VAD_QUEUE_DEPTH = 4;
@@ -67,6 +73,17 @@ export function judgeSpeech(metrics: AudioMetrics, verdict: { status: TakeStatus
     if (status === 'pass') status = 'warn';
   }
   return { status, reasons };
+}
+
+const SEVERITY: Record<TakeStatus, number> = { pass: 0, warn: 1, fail: 2 };
+
+/** The worse of the two statuses, with the reasons of both. */
+export function combineVerdicts(
+  audio: { status: TakeStatus; reasons: string[] },
+  video: { status: TakeStatus; reasons: string[] } | undefined,
+): { status: TakeStatus; reasons: string[] } {
+  if (!video) return audio;
+  return { status: SEVERITY[video.status] > SEVERITY[audio.status] ? video.status : audio.status, reasons: [...video.reasons, ...audio.reasons] };
 }
 
 function mediaProblem(error: unknown, file: string): Error {
@@ -177,7 +194,7 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
         speechSeconds: speech,
         speechRatio: Math.min(1, speech / Math.max(level.durationSeconds, 1e-9)),
       };
-      const verdict = judgeSpeech(metrics, judgeTake(level));
+      const verdict = combineVerdicts(judgeSpeech(metrics, judgeTake(level)), request.recorded?.video?.verdict);
       const audio = await deps.blobs.put(encodeWav(samples, TAKE_SAMPLE_RATE), { mediaType: 'audio/wav' });
       pending.push({
         kind: request.recorded?.kind ?? 'voice',
@@ -187,7 +204,8 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
         source: request.recorded ? 'recorded' : 'imported',
         sourceName: request.recorded ? request.recorded.device : spans.length === 1 ? file : `${file} [${span.start.toFixed(1)}–${span.end.toFixed(1)} s]`,
         audio: audio.digest,
-        video: request.recorded?.video ?? null,
+        video: request.recorded?.video?.digest ?? null,
+        videoMetrics: request.recorded?.video?.metrics ?? null,
         metrics,
         status: verdict.status,
         reasons: verdict.reasons,

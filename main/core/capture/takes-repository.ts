@@ -16,6 +16,7 @@ interface TakeRow {
   audio: string;
   video: string | null;
   metrics: string;
+  video_metrics: string | null;
   status: string;
   reasons: string;
   created_at: string;
@@ -33,6 +34,7 @@ function toTake(row: TakeRow): Take {
     audio: row.audio,
     video: row.video,
     metrics: JSON.parse(row.metrics) as unknown,
+    videoMetrics: row.video_metrics === null ? null : (JSON.parse(row.video_metrics) as unknown),
     status: row.status,
     reasons: JSON.parse(row.reasons) as unknown,
     createdAt: row.created_at,
@@ -57,10 +59,15 @@ export class TakesRepository {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO takes (id, kind, language, prompt_id, transcript, source, source_name, audio, video, metrics, status, reasons, created_at)
-           VALUES (@id, @kind, @language, @promptId, @transcript, @source, @sourceName, @audio, @video, @metrics, @status, @reasons, @createdAt)`,
+          `INSERT INTO takes (id, kind, language, prompt_id, transcript, source, source_name, audio, video, metrics, video_metrics, status, reasons, created_at)
+           VALUES (@id, @kind, @language, @promptId, @transcript, @source, @sourceName, @audio, @video, @metrics, @videoMetrics, @status, @reasons, @createdAt)`,
         )
-        .run({ ...row, metrics: JSON.stringify(row.metrics), reasons: JSON.stringify(row.reasons) });
+        .run({
+          ...row,
+          metrics: JSON.stringify(row.metrics),
+          videoMetrics: row.videoMetrics === null ? null : JSON.stringify(row.videoMetrics),
+          reasons: JSON.stringify(row.reasons),
+        });
       this.blobs.addRef(row.audio, `take:${id}`);
       if (row.video) this.blobs.addRef(row.video, `take:${id}`);
     })();

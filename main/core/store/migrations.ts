@@ -83,4 +83,9 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX takes_language ON takes(kind, language, created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'video metrics of face takes',
+    sql: `ALTER TABLE takes ADD COLUMN video_metrics TEXT;`,
+  },
 ];

@@ -14,6 +14,7 @@ export function takeFigures(take: Take): string {
     m.integratedLufs === null ? 'silent' : `${m.integratedLufs.toFixed(1)} LUFS`,
     `SNR ${m.snrDb.toFixed(0)} dB`,
     `${Math.round(m.speechRatio * 100)}% speech`,
+    ...(take.videoMetrics ? [`face in ${Math.round(take.videoMetrics.facePresentRatio * 100)}% of frames`] : []),
   ].join(' · ');
 }
 
