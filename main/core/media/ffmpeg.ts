@@ -94,7 +94,8 @@ export function firstStderrLine(stderr: string, path?: string): string {
   return 'unknown error';
 }
 
-async function checkInput(path: string): Promise<void> {
+/** The input must be a non-empty file: ffmpeg's own message for these cases is less helpful. */
+export async function checkInput(path: string): Promise<void> {
   let info;
   try {
     info = await stat(path);
@@ -105,7 +106,7 @@ async function checkInput(path: string): Promise<void> {
   if (info.size === 0) throw new MediaError('empty', `${basename(path)} is empty (0 bytes); record or export it again.`);
 }
 
-function resolveBinary(explicit: string | undefined, which: 'ffmpeg' | 'ffprobe'): string {
+export function resolveBinary(explicit: string | undefined, which: 'ffmpeg' | 'ffprobe'): string {
   const binary = explicit ?? (which === 'ffmpeg' ? ffmpegPath() : ffprobePath());
   if (!binary) throw new MediaError('binary-missing', `${which} is not installed: reinstall Likeness Studio.`);
   return binary;

@@ -1,9 +1,7 @@
 // Video decoding for analysis (studio process and workers): any video ffmpeg reads, streamed as raw RGB24 frames at 25 fps, one frame at a time.
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ffmpegPath, ffprobePath } from './binaries.js';
-import { DEFAULT_TIMEOUT_MS, firstStderrLine, MediaError } from './ffmpeg.js';
+import { DEFAULT_TIMEOUT_MS, MediaError, checkInput, firstStderrLine, resolveBinary } from './ffmpeg.js';
 import type { MediaErrorCode, RunOptions } from './ffmpeg.js';
 import { DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH, DEFAULT_VIDEO_FPS, decodeVideoArgs, fitFrameSize, probeVideoArgs } from './video-args.js';
 
@@ -132,23 +130,6 @@ export function parseVideoProbe(json: string): VideoProbe | undefined {
     durationSeconds: Number.isFinite(duration) ? duration : undefined,
     formatName: raw.format?.format_name,
   };
-}
-
-async function checkInput(path: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new VideoError('not-found', `File not found: ${path}. It may have been moved or deleted.`);
-  }
-  if (!info.isFile()) throw new VideoError('not-found', `Not a file: ${path}.`);
-  if (info.size === 0) throw new VideoError('empty', `${basename(path)} is empty (0 bytes); record or export it again.`);
-}
-
-function resolveBinary(explicit: string | undefined, which: 'ffmpeg' | 'ffprobe'): string {
-  const binary = explicit ?? (which === 'ffmpeg' ? ffmpegPath() : ffprobePath());
-  if (!binary) throw new VideoError('binary-missing', `${which} is not installed: reinstall Likeness Studio.`);
-  return binary;
 }
 
 const STDERR_LIMIT = 16 * 1024;

@@ -107,7 +107,9 @@ describe('decodeVideoFrames', () => {
 
 describe('errors a creator can act on', () => {
   it('a missing file', async () => {
-    const e = await videoError(decodeVideoFrames(join(dir, 'nope.mp4'), {}, () => undefined));
+    // Checked before ffmpeg runs, by the same check as audio: a MediaError.
+    const e = (await decodeVideoFrames(join(dir, 'nope.mp4'), {}, () => undefined).catch((error: unknown) => error)) as MediaError;
+    expect(e).toBeInstanceOf(MediaError);
     expect(e.code).toBe('not-found');
     expect(e.message).toMatch(/File not found/);
   });
