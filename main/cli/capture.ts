@@ -100,6 +100,8 @@ Exit code: 0 done, 1 a file could not be imported (the others still are), 2 bad 
           if (json) io.out(JSON.stringify(takes));
           else if (takes.length === 0) io.out('No takes yet.');
           else for (const take of takes) io.out(describeTake(take));
+          // Recordings cut off by a crash keep what was flushed; import them by path to recover them.
+          for (const left of studio.recordings.leftovers()) io.err(`interrupted recording kept: ${left.file} (${left.bytes} bytes); recover it with \`likeness capture import\``);
           return EXIT.ok;
         }
         case 'show': {
