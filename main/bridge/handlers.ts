@@ -1,6 +1,7 @@
 // The contract's calls implemented over the studio core; shared by the Electron and loopback transports; main process.
 import { arch, platform } from 'node:os';
 import type { Transport } from '../contract/bridge.js';
+import { ConsentService } from '../core/capture/consent/service.js';
 import { promptScript } from '../core/capture/progress.js';
 import { finishRecording } from '../core/capture/record.js';
 import { runDoctor } from '../core/doctor/checks.js';
@@ -13,6 +14,7 @@ import type { Handlers } from './dispatch.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
 export function createHandlers(studio: Studio, transport: Transport): Handlers {
+  const consent = new ConsentService(studio);
   return {
     'app.info': () => ({
       name: APP_NAME,
@@ -57,6 +59,9 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
       const faces = await (await studio.tracker()).detect(rgb);
       return { width: rgb.width, height: rgb.height, faces };
     },
+    'consent.start': ({ language }) => consent.start(language),
+    'consent.finish': ({ id, recordingId }) => consent.finish(id, recordingId),
+    'consent.list': () => consent.list(),
     'capture.record.discard': ({ id }) => (studio.recordings.discard(id), {}),
   };
 }

@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -47,6 +47,13 @@ export const calls = {
     input: z.object({ image: z.string().min(1).max(400_000) }).strict(),
     output: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), faces: z.array(TrackedFace) }),
   },
+  /** Chooses a fresh random sentence for the creator to read on camera. */
+  'consent.start': {
+    input: z.object({ language: z.string().min(2).max(35) }).strict(),
+    output: z.object({ id: ConsentId, sentence: z.string(), language: z.string() }),
+  },
+  'consent.finish': { input: z.object({ id: ConsentId, recordingId: RecordingId }).strict(), output: ConsentRecord },
+  'consent.list': { input: NoInput, output: z.array(ConsentRecord) },
   'capture.record.discard': { input: z.object({ id: RecordingId }).strict(), output: z.object({}) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

@@ -204,3 +204,24 @@ export const TrackedFace = z.object({
   landmarks: z.array(z.tuple([z.number(), z.number()])).length(68),
 });
 export type TrackedFace = z.infer<typeof TrackedFace>;
+
+export const ConsentId = z.string().regex(/^consent_[0-9a-f]{16}$/, 'a consent id looks like consent_ followed by 16 hex digits');
+
+/** What the consent take proved: the sentence read, how it matched, and whether the face matches the face takes. */
+export const ConsentRecord = z.object({
+  id: ConsentId,
+  sentence: z.string(),
+  language: z.string(),
+  decoys: z.array(z.string()),
+  createdAt: z.string(),
+  takeDigest: z.string(),
+  speech: z.object({
+    scores: z.array(z.object({ text: z.string(), cost: z.number().nullable(), isSentence: z.boolean() })),
+    margin: z.number().nullable(),
+    accepted: z.boolean(),
+  }),
+  face: z.object({ distance: z.number().nullable(), threshold: z.number(), accepted: z.boolean() }),
+  accepted: z.boolean(),
+  capturedBy: z.literal('in-app recorder'),
+});
+export type ConsentRecord = z.infer<typeof ConsentRecord>;

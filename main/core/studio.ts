@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { StoreStats } from '../contract/models.js';
 import { Recordings } from './capture/recordings.js';
 import { TakesRepository } from './capture/takes-repository.js';
+import { EspeakRunner } from './speech/espeak.js';
 import { FaceTracker } from './vision/tracker.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
@@ -25,6 +26,8 @@ export interface Studio {
   readonly recordings: Recordings;
   /** The face tracker, opened on first use (detector at 224 for live frames, one thread). */
   tracker(): Promise<FaceTracker>;
+  /** The eSpeak NG runner (its own child process), started on first use. */
+  espeak(): Promise<EspeakRunner>;
   readonly db: Db;
   readonly blobs: BlobStore;
   readonly settings: SettingsRepository;
@@ -65,7 +68,13 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
     });
     let closed = false;
     let tracker: Promise<FaceTracker> | undefined;
+    let espeak: Promise<EspeakRunner> | undefined;
     return {
+      espeak() {
+        espeak ??= EspeakRunner.start();
+        espeak.catch(() => (espeak = undefined));
+        return espeak;
+      },
       tracker() {
         tracker ??= FaceTracker.open({ threads: 1, detectorSize: 224 });
         tracker.catch(() => (tracker = undefined));
@@ -96,6 +105,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
         await jobs.close();
         recordings.closeAll();
         await tracker?.then((t) => t.close()).catch(() => undefined);
+        await espeak?.then((e) => e.close()).catch(() => undefined);
         opened.close();
         lock.release();
       },

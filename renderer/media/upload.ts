@@ -44,13 +44,18 @@ export class ChunkedUpload {
     return this.chain;
   }
 
-  async finish(): Promise<{ takes: Take[]; notes: string[] }> {
+  /** Waits until every chunk is stored; the recording is then ready for whichever call finishes it. */
+  async flushed(): Promise<string> {
     await this.chain;
     if (this.failure) {
       await this.client.call('capture.record.discard', { id: this.id }).catch(() => undefined);
       throw this.failure;
     }
-    return this.client.call('capture.record.finish', { id: this.id });
+    return this.id;
+  }
+
+  async finish(): Promise<{ takes: Take[]; notes: string[] }> {
+    return this.client.call('capture.record.finish', { id: await this.flushed() });
   }
 
   async discard(): Promise<void> {

@@ -1,6 +1,6 @@
 // Capture screen: tabs for voice recording, face recording, import and the consent take; renderer.
 import { useState } from 'react';
-import { EmptyState } from '../design/index.js';
+import { ConsentTab } from './capture/ConsentTab.js';
 import { FaceTab } from './capture/FaceTab.js';
 import { ImportTab } from './capture/ImportTab.js';
 import { VoiceTab } from './capture/VoiceTab.js';
@@ -46,11 +46,7 @@ export function CaptureScreen() {
         {tab === 'voice' ? <VoiceTab /> : null}
         {tab === 'import' ? <ImportTab /> : null}
         {tab === 'face' ? <FaceTab /> : null}
-        {tab === 'consent' ? (
-          <EmptyState title="The consent take is not in this build yet">
-            The consent take (a random sentence the studio chooses, read on camera, matched to your voice and face) is not in this build yet.
-          </EmptyState>
-        ) : null}
+        {tab === 'consent' ? <ConsentTab /> : null}
       </div>
     </>
   );

@@ -136,7 +136,7 @@ describe('studio in the browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, '9-train-finished.png'), fullPage: true });
   });
 
-  it('tracks the test creator live on the Face tab and records a face take with its video', async () => {
+  it('tracks the test creator live on the Face tab, records a face take with its video, and refuses a consent take of the wrong sentence', async () => {
     const creator = await ensureTestCreator();
     const studio = await serve(['--home', tempDir()]);
     const browser = await launchChromium([
@@ -168,6 +168,28 @@ describe('studio in the browser', () => {
     expect(take!.videoMetrics!.facePresentRatio).toBeGreaterThan(0.9);
     expect(take!.videoMetrics!.multipleFacesRatio).toBe(0);
     expect(await page.getByRole('list', { name: 'Takes' }).textContent()).toMatch(/face in \d+% of frames/);
+
+    // A consent take that reads something else than the sentence the studio chose is not accepted.
+    await page.getByRole('tab', { name: 'Consent' }).click();
+    await page.getByRole('button', { name: 'Use camera' }).click();
+    await page.getByRole('button', { name: 'Get my sentence' }).click();
+    const sentence = (await page.getByTestId('consent-sentence').textContent()) ?? '';
+    expect(sentence.split(' ').length).toBeGreaterThan(6);
+    await page.getByRole('button', { name: 'Record consent take' }).click();
+    await page.getByRole('timer').filter({ hasText: 'Recording 0:06' }).waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const verdict = page.getByRole('region', { name: 'Consent result' });
+    await verdict.waitFor({ timeout: 90_000 });
+    expect(await verdict.getAttribute('data-accepted')).toBe('false');
+    expect(await verdict.textContent()).toContain('does not match the sentence');
+    await page.screenshot({ path: join(ARTIFACTS, '12-capture-consent-rejected.png'), fullPage: true });
+    const consents = await fetch(`${studio.origin}/api/call/consent.list`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    const [record] = ((await consents.json()) as { value: { sentence: string; accepted: boolean; capturedBy: string }[] }).value;
+    expect(record).toMatchObject({ sentence, accepted: false, capturedBy: 'in-app recorder' });
   });
 
   it('tells the person what to do when the URL has no token', async () => {

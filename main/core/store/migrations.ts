@@ -88,4 +88,17 @@ export const migrations: readonly Migration[] = [
     name: 'video metrics of face takes',
     sql: `ALTER TABLE takes ADD COLUMN video_metrics TEXT;`,
   },
+  {
+    version: 5,
+    name: 'consent records',
+    sql: `
+      CREATE TABLE consents (
+        id TEXT PRIMARY KEY,
+        take_id TEXT NOT NULL REFERENCES takes(id),
+        accepted INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
