@@ -94,7 +94,7 @@ export function VoiceTab() {
       (done: LastTake) => {
         setLast(done);
         reload();
-        if (done.take) toast(`Take saved: ${done.take.status === 'pass' ? 'good' : done.take.reasons[0] ?? done.take.status}`, done.take.status === 'fail' ? 'error' : 'success');
+        if (done.take) toast(`Take saved: ${done.take.status === 'pass' ? 'good' : done.take.reasons[0] ?? done.take.status}`, done.take.status === 'fail' ? 'error' : done.take.status === 'warn' ? 'info' : 'success');
       },
       [reload, toast],
     ),
