@@ -217,7 +217,10 @@ export const ConsentRecord = z.object({
   takeDigest: z.string(),
   speech: z.object({
     scores: z.array(z.object({ text: z.string(), cost: z.number().nullable(), isSentence: z.boolean() })),
+    /** Lead over the same-template decoys (the random words were read). */
     margin: z.number().nullable(),
+    /** Lead over different sentences (it is this sentence at all). */
+    foreignMargin: z.number().nullable(),
     accepted: z.boolean(),
   }),
   face: z.object({ distance: z.number().nullable(), threshold: z.number(), accepted: z.boolean() }),

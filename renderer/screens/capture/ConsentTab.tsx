@@ -24,7 +24,10 @@ function Verdict({ record }: { record: ConsentRecord }) {
         <dt>Speech</dt>
         <dd>
           {record.speech.accepted ? 'matches the sentence' : 'does not match the sentence well enough'}
-          {record.speech.margin === null ? '' : ` (margin ${record.speech.margin.toFixed(2)} over the closest other sentence)`}
+          {` (${[
+            record.speech.margin === null ? 'no lead measured over sentences with other words' : `lead ${record.speech.margin.toFixed(2)} over sentences with other words`,
+            record.speech.foreignMargin === null ? 'none over different sentences' : `${record.speech.foreignMargin.toFixed(2)} over different sentences`,
+          ].join(', ')})`}
         </dd>
         <dt>Face</dt>
         <dd>

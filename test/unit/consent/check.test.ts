@@ -32,7 +32,7 @@ describe('consent check', () => {
     const decoys = ['en-003', 'en-004', 'en-005', 'en-006', 'en-007'].map((id) => take(id).text);
     const record = await checkConsent(
       { espeak, tracker, referenceVideos: [take('en-002').mp4, take('en-008').mp4] },
-      { sentence: consent.text, decoys, language: 'en' },
+      { sentence: consent.text, decoys, foreign: decoys, language: 'en' },
       consent.mp4,
       { audio: 'sha256:' + '1'.repeat(64) },
       new Date('2026-11-25T12:00:00Z'),
@@ -47,7 +47,7 @@ describe('consent check', () => {
     const consent = take('en-001');
     const record = await checkConsent(
       { espeak, tracker, referenceVideos: [take('en-002').mp4] },
-      { sentence: take('en-003').text, decoys: [consent.text, take('en-004').text, take('en-005').text], language: 'en' },
+      { sentence: take('en-003').text, decoys: [consent.text, take('en-004').text, take('en-005').text], foreign: [take('en-006').text], language: 'en' },
       consent.mp4,
       { audio: 'sha256:' + '2'.repeat(64) },
     );
@@ -55,11 +55,25 @@ describe('consent check', () => {
     expect(record.accepted).toBe(false);
   }, 60_000);
 
+  it('rejects unrelated speech even when it happens to rank the sentence first among same-template decoys', async () => {
+    // The creator reads prompt en-001; the "sentence" is en-002 and the same-template decoys are far from both,
+    // so only the lead over different sentences (which include what was read) can catch it.
+    const consent = take('en-001');
+    const record = await checkConsent(
+      { espeak, tracker, referenceVideos: [take('en-002').mp4] },
+      { sentence: take('en-002').text, decoys: ['Zzz.', 'Mm.'], foreign: [consent.text, take('en-004').text], language: 'en' },
+      consent.mp4,
+      { audio: 'sha256:' + '4'.repeat(64) },
+    );
+    expect(record.speech.foreignMargin).toBeLessThan(0.1);
+    expect(record.speech.accepted).toBe(false);
+  }, 60_000);
+
   it('rejects when there is no face to compare with', async () => {
     const consent = take('en-001');
     const record = await checkConsent(
       { espeak, tracker, referenceVideos: [] },
-      { sentence: consent.text, decoys: [take('en-003').text, take('en-004').text], language: 'en' },
+      { sentence: consent.text, decoys: [take('en-003').text, take('en-004').text], foreign: [take('en-005').text], language: 'en' },
       consent.mp4,
       { audio: 'sha256:' + '3'.repeat(64) },
     );

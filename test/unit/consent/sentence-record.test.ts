@@ -58,7 +58,7 @@ describe('createConsentRecord', () => {
       decoys: ['I disagree.'],
       createdAt: new Date(Date.UTC(2025, 0, 2, 3, 4, 5)),
       takeDigest: 'sha256:abc',
-      speech: { scores: [{ text: 'I agree.', cost: 0.4, isSentence: true }, { text: 'I disagree.', cost: 0.6, isSentence: false }], margin: 0.5, accepted: true },
+      speech: { scores: [{ text: 'I agree.', cost: 0.4, isSentence: true }, { text: 'I disagree.', cost: 0.6, isSentence: false }], margin: 0.5, foreignMargin: 0.3, accepted: true },
       face: { distance: 0.2, threshold: 0.45, accepted: true },
     };
     const record = createConsentRecord(base);

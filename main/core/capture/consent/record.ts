@@ -10,7 +10,7 @@ export interface ConsentRecord {
   createdAt: string;
   /** Content digest of the consent take (e.g. "sha256:…"). */
   takeDigest: string;
-  speech: { scores: SpeechMatch['scores']; margin: number; accepted: boolean };
+  speech: { scores: SpeechMatch['scores']; margin: number; foreignMargin: number; accepted: boolean };
   face: { distance: number; threshold: number; accepted: boolean };
   /** Both checks passed. */
   accepted: boolean;
@@ -23,7 +23,7 @@ export interface ConsentRecordInput {
   decoys: readonly string[];
   createdAt: Date | string;
   takeDigest: string;
-  speech: Pick<SpeechMatch, 'scores' | 'margin' | 'accepted'>;
+  speech: Pick<SpeechMatch, 'scores' | 'margin' | 'accepted'> & { foreignMargin: number };
   face: Pick<FaceMatch, 'distance' | 'threshold' | 'accepted'>;
 }
 
@@ -40,7 +40,7 @@ export function createConsentRecord(input: ConsentRecordInput): ConsentRecord {
     decoys: [...input.decoys],
     createdAt: created.toISOString(),
     takeDigest: input.takeDigest,
-    speech: { scores: input.speech.scores.map((s) => ({ ...s })), margin: input.speech.margin, accepted: input.speech.accepted },
+    speech: { scores: input.speech.scores.map((s) => ({ ...s })), margin: input.speech.margin, foreignMargin: input.speech.foreignMargin, accepted: input.speech.accepted },
     face: { distance: input.face.distance, threshold: input.face.threshold, accepted: input.face.accepted },
     accepted: input.speech.accepted && input.face.accepted,
     capturedBy: 'in-app recorder',

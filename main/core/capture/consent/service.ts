@@ -1,14 +1,16 @@
 // The consent flow in the studio: a random sentence is issued, the creator's recording is checked and stored with its record; main process.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { LikenessError } from '../../../contract/errors.js';
 import { ConsentRecord } from '../../../contract/models.js';
 import type { Studio } from '../../studio.js';
 import { importRecording } from '../import.js';
+import { promptsFor } from '../prompts/index.js';
 import { checkConsent, type PendingConsent } from './check.js';
 import { composeSentence, decoys, isConsentLanguage } from './sentence.js';
 
 const DECOYS = 6;
+const FOREIGN = 4;
 /** A sentence is valid for this long: the creator reads it now, not later. */
 const SENTENCE_TTL_MS = 15 * 60 * 1000;
 
@@ -30,7 +32,18 @@ export class ConsentService {
     if (!isConsentLanguage(language)) throw new LikenessError('not-found', `Consent sentences exist for en, es, fr and de, not ${language}.`);
     const sentence = composeSentence(language);
     const id = `consent_${randomBytes(8).toString('hex')}`;
-    this.issued.set(id, { sentence: sentence.text, decoys: decoys(language, DECOYS, undefined, sentence).map((d) => d.text), language, issuedAt: Date.now() });
+    // Two prompts joined: about as long as a consent sentence, so the alignment compares content, not length.
+    const prompts = promptsFor(language);
+    const pick = () => prompts[randomInt(prompts.length)]!.text;
+    const foreign = new Set<string>();
+    while (foreign.size < FOREIGN) foreign.add(`${pick()} ${pick()}`);
+    this.issued.set(id, {
+      sentence: sentence.text,
+      decoys: decoys(language, DECOYS, undefined, sentence).map((d) => d.text),
+      foreign: [...foreign],
+      language,
+      issuedAt: Date.now(),
+    });
     return { id, sentence: sentence.text, language };
   }
 
@@ -60,7 +73,12 @@ export class ConsentService {
         ...checked,
         id,
         takeDigest: stored.digest,
-        speech: { ...checked.speech, margin: finite(checked.speech.margin), scores: checked.speech.scores.map((s) => ({ ...s, cost: finite(s.cost) })) },
+        speech: {
+          ...checked.speech,
+          margin: finite(checked.speech.margin),
+          foreignMargin: finite(checked.speech.foreignMargin),
+          scores: checked.speech.scores.map((s) => ({ ...s, cost: finite(s.cost) })),
+        },
         face: { ...checked.face, distance: finite(checked.face.distance) },
       });
       this.studio.db.transaction(() => {

@@ -1,0 +1,157 @@
+// Shared DSP helpers for the voice analysis/synthesis modules (envelope, aperiodicity, synthesis): a radix-2 complex FFT
+// with cached twiddles, minimum-phase spectra from log amplitudes (real-cepstrum folding), a seeded Gaussian generator and
+// frame/bin helpers. No I/O.
+
+/** Radix-2 complex FFT of one power-of-two size with precomputed twiddles and bit reversal. */
+export class ComplexFft {
+  readonly n: number;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+  private readonly rev: Uint32Array;
+
+  constructor(n: number) {
+    if (!Number.isInteger(n) || n < 2 || (n & (n - 1)) !== 0) throw new Error(`ComplexFft: ${n} is not a power of two ≥ 2`);
+    this.n = n;
+    this.cos = new Float64Array(n / 2);
+    this.sin = new Float64Array(n / 2);
+    for (let k = 0; k < n / 2; k++) {
+      this.cos[k] = Math.cos((2 * Math.PI * k) / n);
+      this.sin[k] = -Math.sin((2 * Math.PI * k) / n);
+    }
+    this.rev = new Uint32Array(n);
+    const bits = Math.round(Math.log2(n));
+    for (let i = 0; i < n; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+      this.rev[i] = r;
+    }
+  }
+
+  /** In-place forward transform (e^{−jωn}). */
+  forward(re: Float64Array, im: Float64Array): void {
+    this.run(re, im, 1);
+  }
+
+  /** In-place inverse transform, scaled by 1/n. */
+  inverse(re: Float64Array, im: Float64Array): void {
+    this.run(re, im, -1);
+    const s = 1 / this.n;
+    for (let i = 0; i < this.n; i++) {
+      re[i] = re[i]! * s;
+      im[i] = im[i]! * s;
+    }
+  }
+
+  private run(re: Float64Array, im: Float64Array, sign: number): void {
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      const j = this.rev[i]!;
+      if (i < j) {
+        const tr = re[i]!;
+        re[i] = re[j]!;
+        re[j] = tr;
+        const ti = im[i]!;
+        im[i] = im[j]!;
+        im[j] = ti;
+      }
+    }
+    for (let size = 2; size <= n; size <<= 1) {
+      const half = size >> 1;
+      const stride = n / size;
+      for (let k = 0; k < half; k++) {
+        const wr = this.cos[k * stride]!;
+        const wi = sign * this.sin[k * stride]!;
+        for (let a = k; a < n; a += size) {
+          const b = a + half;
+          const xr = re[b]! * wr - im[b]! * wi;
+          const xi = re[b]! * wi + im[b]! * wr;
+          re[b] = re[a]! - xr;
+          im[b] = im[a]! - xi;
+          re[a] = re[a]! + xr;
+          im[a] = im[a]! + xi;
+        }
+      }
+    }
+  }
+}
+
+const fftCache = new Map<number, ComplexFft>();
+
+/** A cached FFT of size n. */
+export function fftOf(n: number): ComplexFft {
+  let f = fftCache.get(n);
+  if (!f) {
+    f = new ComplexFft(n);
+    fftCache.set(n, f);
+  }
+  return f;
+}
+
+/** Default analysis FFT size as in CheapTrick: the smallest power of two holding 3 periods of the lowest F0 (71 Hz). */
+export function defaultFftSize(sampleRate: number, f0Floor = 71): number {
+  return 2 ** Math.ceil(Math.log2(3 * (sampleRate / f0Floor) + 1));
+}
+
+/**
+ * Real cepstrum of a log spectrum given on bins 0..n/2 (even-symmetric extension): writes c[0..n−1] into `re`.
+ * `im` is scratch.
+ */
+export function realCepstrum(logSpec: ArrayLike<number>, fft: ComplexFft, re: Float64Array, im: Float64Array): void {
+  const n = fft.n;
+  const half = n / 2;
+  for (let k = 0; k <= half; k++) re[k] = logSpec[k]!;
+  for (let k = half + 1; k < n; k++) re[k] = logSpec[n - k]!;
+  im.fill(0);
+  fft.inverse(re, im);
+}
+
+/**
+ * Minimum-phase complex spectrum (all n bins) whose magnitude is exp(logAmp) on bins 0..n/2: the real cepstrum is folded
+ * onto positive quefrencies and exponentiated back. Results in `re`/`im`.
+ */
+export function minimumPhaseSpectrum(logAmp: ArrayLike<number>, fft: ComplexFft, re: Float64Array, im: Float64Array): void {
+  const n = fft.n;
+  const half = n / 2;
+  realCepstrum(logAmp, fft, re, im);
+  for (let q = 1; q < half; q++) re[q] = 2 * re[q]!;
+  for (let q = half + 1; q < n; q++) re[q] = 0;
+  im.fill(0);
+  fft.forward(re, im);
+  for (let k = 0; k < n; k++) {
+    const mag = Math.exp(re[k]!);
+    const ph = im[k]!;
+    re[k] = mag * Math.cos(ph);
+    im[k] = mag * Math.sin(ph);
+  }
+}
+
+/** Deterministic standard-normal generator (mulberry32 uniform + Box–Muller). */
+export function gaussianSource(seed: number): () => number {
+  let s = seed >>> 0;
+  const uniform = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const v = spare;
+      spare = undefined;
+      return v;
+    }
+    const u1 = Math.max(uniform(), 1e-12);
+    const u2 = uniform();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    spare = r * Math.sin(2 * Math.PI * u2);
+    return r * Math.cos(2 * Math.PI * u2);
+  };
+}
+
+/** Sample at integer index i, clamped to the signal's ends (0 for an empty signal). */
+export function sampleAt(samples: Float32Array, i: number): number {
+  if (samples.length === 0) return 0;
+  return samples[Math.min(samples.length - 1, Math.max(0, i))]!;
+}
