@@ -1,5 +1,6 @@
 // Pure speech features (studio process and workers): a radix-2 real FFT, log-mel spectrograms, MFCCs,
 // deltas, per-utterance mean/variance normalisation (CMVN) and a windowed-sinc resampler. No I/O.
+import { fftOf } from './fft.js';
 
 /** One feature vector per frame; all frames of a matrix have the same length. */
 export type FeatureFrames = Float32Array[];
@@ -33,37 +34,7 @@ export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (im.length !== n) throw new Error(`fft: re has ${n} values, im ${im.length}`);
   if (!isPowerOfTwo(n)) throw new Error(`fft: length ${n} is not a power of two`);
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      const tr = re[i]!;
-      re[i] = re[j]!;
-      re[j] = tr;
-      const ti = im[i]!;
-      im[i] = im[j]!;
-      im[j] = ti;
-    }
-  }
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = (-2 * Math.PI) / size;
-    for (let k = 0; k < half; k++) {
-      const wr = Math.cos(step * k);
-      const wi = Math.sin(step * k);
-      for (let start = 0; start < n; start += size) {
-        const a = start + k;
-        const b = a + half;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
-      }
-    }
-  }
+  if (n > 1) fftOf(n).forward(re, im);
 }
 
 /**

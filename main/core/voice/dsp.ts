@@ -1,91 +1,10 @@
-// Shared DSP helpers for the voice analysis/synthesis modules (envelope, aperiodicity, synthesis): a radix-2 complex FFT
-// with cached twiddles, minimum-phase spectra from log amplitudes (real-cepstrum folding), a seeded Gaussian generator and
+// Shared DSP helpers for the voice analysis/synthesis modules (envelope, aperiodicity, synthesis): the shared FFT,
+// minimum-phase spectra from log amplitudes (real-cepstrum folding), a seeded Gaussian generator and
 // frame/bin helpers. No I/O.
 
-/** Radix-2 complex FFT of one power-of-two size with precomputed twiddles and bit reversal. */
-export class ComplexFft {
-  readonly n: number;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
-  private readonly rev: Uint32Array;
+import type { ComplexFft } from '../speech/fft.js';
 
-  constructor(n: number) {
-    if (!Number.isInteger(n) || n < 2 || (n & (n - 1)) !== 0) throw new Error(`ComplexFft: ${n} is not a power of two ≥ 2`);
-    this.n = n;
-    this.cos = new Float64Array(n / 2);
-    this.sin = new Float64Array(n / 2);
-    for (let k = 0; k < n / 2; k++) {
-      this.cos[k] = Math.cos((2 * Math.PI * k) / n);
-      this.sin[k] = -Math.sin((2 * Math.PI * k) / n);
-    }
-    this.rev = new Uint32Array(n);
-    const bits = Math.round(Math.log2(n));
-    for (let i = 0; i < n; i++) {
-      let r = 0;
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-      this.rev[i] = r;
-    }
-  }
-
-  /** In-place forward transform (e^{−jωn}). */
-  forward(re: Float64Array, im: Float64Array): void {
-    this.run(re, im, 1);
-  }
-
-  /** In-place inverse transform, scaled by 1/n. */
-  inverse(re: Float64Array, im: Float64Array): void {
-    this.run(re, im, -1);
-    const s = 1 / this.n;
-    for (let i = 0; i < this.n; i++) {
-      re[i] = re[i]! * s;
-      im[i] = im[i]! * s;
-    }
-  }
-
-  private run(re: Float64Array, im: Float64Array, sign: number): void {
-    const n = this.n;
-    for (let i = 0; i < n; i++) {
-      const j = this.rev[i]!;
-      if (i < j) {
-        const tr = re[i]!;
-        re[i] = re[j]!;
-        re[j] = tr;
-        const ti = im[i]!;
-        im[i] = im[j]!;
-        im[j] = ti;
-      }
-    }
-    for (let size = 2; size <= n; size <<= 1) {
-      const half = size >> 1;
-      const stride = n / size;
-      for (let k = 0; k < half; k++) {
-        const wr = this.cos[k * stride]!;
-        const wi = sign * this.sin[k * stride]!;
-        for (let a = k; a < n; a += size) {
-          const b = a + half;
-          const xr = re[b]! * wr - im[b]! * wi;
-          const xi = re[b]! * wi + im[b]! * wr;
-          re[b] = re[a]! - xr;
-          im[b] = im[a]! - xi;
-          re[a] = re[a]! + xr;
-          im[a] = im[a]! + xi;
-        }
-      }
-    }
-  }
-}
-
-const fftCache = new Map<number, ComplexFft>();
-
-/** A cached FFT of size n. */
-export function fftOf(n: number): ComplexFft {
-  let f = fftCache.get(n);
-  if (!f) {
-    f = new ComplexFft(n);
-    fftCache.set(n, f);
-  }
-  return f;
-}
+export { ComplexFft, fftOf } from '../speech/fft.js';
 
 /** Default analysis FFT size as in CheapTrick: the smallest power of two holding 3 periods of the lowest F0 (71 Hz). */
 export function defaultFftSize(sampleRate: number, f0Floor = 71): number {

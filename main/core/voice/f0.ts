@@ -7,6 +7,7 @@
 // Beta-distributed threshold for which it is the first minimum under the threshold (the YIN absolute-threshold rule), with
 // parabolic interpolation. A Viterbi pass over candidates plus an unvoiced state, with a log-frequency transition cost and a
 // voicing-switch cost, picks the track; frame energy gates the voicing.
+import { fftOf } from '../speech/fft.js';
 
 export interface F0Options {
   /** Hop between frames in seconds; default 0.005. */
@@ -53,65 +54,6 @@ interface Candidate {
   hz: number;
   cmnd: number;
   prob: number;
-}
-
-/** Radix-2 complex FFT with precomputed twiddles and bit reversal for one size. */
-class Fft {
-  readonly n: number;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
-  private readonly rev: Uint32Array;
-
-  constructor(n: number) {
-    this.n = n;
-    this.cos = new Float64Array(n / 2);
-    this.sin = new Float64Array(n / 2);
-    for (let k = 0; k < n / 2; k++) {
-      this.cos[k] = Math.cos((2 * Math.PI * k) / n);
-      this.sin[k] = -Math.sin((2 * Math.PI * k) / n);
-    }
-    this.rev = new Uint32Array(n);
-    const bits = Math.log2(n);
-    for (let i = 0; i < n; i++) {
-      let r = 0;
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-      this.rev[i] = r;
-    }
-  }
-
-  /** In place; `inverse` conjugates the twiddles (no 1/n scaling). */
-  run(re: Float64Array, im: Float64Array, inverse: boolean): void {
-    const n = this.n;
-    for (let i = 0; i < n; i++) {
-      const j = this.rev[i]!;
-      if (i < j) {
-        const tr = re[i]!;
-        re[i] = re[j]!;
-        re[j] = tr;
-        const ti = im[i]!;
-        im[i] = im[j]!;
-        im[j] = ti;
-      }
-    }
-    const sign = inverse ? -1 : 1;
-    for (let size = 2; size <= n; size <<= 1) {
-      const half = size >> 1;
-      const stride = n / size;
-      for (let k = 0; k < half; k++) {
-        const wr = this.cos[k * stride]!;
-        const wi = sign * this.sin[k * stride]!;
-        for (let a = k; a < n; a += size) {
-          const b = a + half;
-          const xr = re[b]! * wr - im[b]! * wi;
-          const xi = re[b]! * wi + im[b]! * wr;
-          re[b] = re[a]! - xr;
-          im[b] = im[a]! - xi;
-          re[a] = re[a]! + xr;
-          im[a] = im[a]! + xi;
-        }
-      }
-    }
-  }
 }
 
 function logGamma(x: number): number {
@@ -175,7 +117,7 @@ export function estimateF0(samples: Float32Array, sampleRate: number, options: F
   const maxLag = Math.ceil(sampleRate / minHz) + 1; // one extra lag so every candidate lag has a right neighbour
   const win = Math.max(maxLag, Math.round(WINDOW_SECONDS * sampleRate));
   const span = win + maxLag;
-  const fft = new Fft(nextPowerOfTwo(span));
+  const fft = fftOf(nextPowerOfTwo(span));
   const n = fft.n;
   const weights = thresholdWeights(threshold);
 
