@@ -3,7 +3,7 @@ import { arch, platform } from 'node:os';
 import type { Transport } from '../contract/bridge.js';
 import { ConsentService } from '../core/capture/consent/service.js';
 import { promptScript } from '../core/capture/progress.js';
-import { finishRecording } from '../core/capture/record.js';
+import { finishRecording, recoverRecording } from '../core/capture/import-file.js';
 import { runDoctor } from '../core/doctor/checks.js';
 import { decodeImage } from '../core/vision/tracker.js';
 import { LikenessError } from '../contract/errors.js';
@@ -49,6 +49,9 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'capture.record.start': (meta) => ({ id: studio.recordings.start(meta).id }),
     'capture.record.chunk': ({ id, seq, data }) => studio.recordings.append(id, seq, Buffer.from(data, 'base64')),
     'capture.record.finish': ({ id }) => finishRecording(studio, id),
+    'capture.interrupted': () =>
+      studio.recordings.leftovers().map((l) => ({ id: l.id, kind: l.meta?.kind ?? null, language: l.meta?.language ?? null, promptId: l.meta?.promptId ?? null, bytes: l.bytes, modifiedAt: l.modifiedAt })),
+    'capture.recover': ({ id }) => recoverRecording(studio, id),
     'vision.track': async ({ image }) => {
       let rgb;
       try {
@@ -60,6 +63,7 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
       return { width: rgb.width, height: rgb.height, faces };
     },
     'consent.start': ({ language }) => consent.start(language),
+    'consent.current': () => consent.current(),
     'consent.finish': ({ id, recordingId }) => consent.finish(id, recordingId),
     'consent.list': () => consent.list(),
     'capture.record.discard': ({ id }) => (studio.recordings.discard(id), {}),

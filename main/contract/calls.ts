@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -42,6 +42,9 @@ export const calls = {
     output: z.object({ bytes: z.number().int().nonnegative() }),
   },
   'capture.record.finish': { input: z.object({ id: RecordingId }).strict(), output: z.object({ takes: z.array(Take), notes: z.array(z.string()) }) },
+  /** Recordings cut off by a crash or a closed window: what was flushed, kept to recover or delete. */
+  'capture.interrupted': { input: NoInput, output: z.array(InterruptedRecording) },
+  'capture.recover': { input: z.object({ id: RecordingId }).strict(), output: z.object({ takes: z.array(Take), notes: z.array(z.string()) }) },
   /** One webcam frame (JPEG, base64) to the face tracker; the live preview draws what comes back. */
   'vision.track': {
     input: z.object({ image: z.string().min(1).max(400_000) }).strict(),
@@ -51,6 +54,11 @@ export const calls = {
   'consent.start': {
     input: z.object({ language: z.string().min(2).max(35) }).strict(),
     output: z.object({ id: ConsentId, sentence: z.string(), language: z.string() }),
+  },
+  /** The sentence issued last and still valid, so a reload or a second window keeps it; null when there is none. */
+  'consent.current': {
+    input: NoInput,
+    output: z.object({ id: ConsentId, sentence: z.string(), language: z.string(), expiresAt: z.string() }).nullable(),
   },
   'consent.finish': { input: z.object({ id: ConsentId, recordingId: RecordingId }).strict(), output: ConsentRecord },
   'consent.list': { input: NoInput, output: z.array(ConsentRecord) },

@@ -133,6 +133,17 @@ export type TakeKind = z.infer<typeof TakeKind>;
 export const TakeStatus = z.enum(['pass', 'warn', 'fail']);
 export type TakeStatus = z.infer<typeof TakeStatus>;
 export const RecordingId = z.string().regex(/^rec_[0-9a-f]{16}$/, 'a recording id looks like rec_ followed by 16 hex digits');
+
+export const InterruptedRecording = z.object({
+  id: RecordingId,
+  /** null when the details written at its start were lost. */
+  kind: TakeKind.nullable(),
+  language: z.string().nullable(),
+  promptId: z.string().nullable(),
+  bytes: z.number().int().nonnegative(),
+  modifiedAt: z.string(),
+});
+export type InterruptedRecording = z.infer<typeof InterruptedRecording>;
 export const TakeId = z.string().regex(/^take_[0-9a-f]{16}$/, 'a take id looks like take_ followed by 16 hex digits');
 
 /** What the analysis measured on a take's normalised audio (48 kHz mono): BS.1770 loudness, peaks, clipping, noise, speech. */

@@ -1,7 +1,6 @@
 // The microphone as a shared stream with a live level (dBFS) and a held clipping light; renderer.
 import { useCallback, useEffect, useRef, useState } from 'react';
-
-const CLIP_HOLD_MS = 1000;
+import { useStreamLevel } from './level.js';
 
 export interface Microphone {
   stream: MediaStream | undefined;
@@ -16,10 +15,7 @@ export interface Microphone {
 
 export function useMicrophone(): Microphone {
   const [stream, setStream] = useState<MediaStream>();
-  const [levelDb, setLevelDb] = useState(-Infinity);
-  const [clipping, setClipping] = useState(false);
   const [error, setError] = useState<Error>();
-  const clipUntil = useRef(0);
   const listeners = useRef(new Set<(power: number) => void>());
 
   const start = useCallback(() => {
@@ -31,36 +27,11 @@ export function useMicrophone(): Microphone {
 
   const stop = useCallback(() => setStream(undefined), []);
 
+  const level = useStreamLevel(stream, listeners);
+
   useEffect(() => {
     if (!stream) return;
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 2048;
-    context.createMediaStreamSource(stream).connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
-    let frame = 0;
-    const tick = () => {
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      let peak = 0;
-      for (const s of samples) {
-        sum += s * s;
-        peak = Math.max(peak, Math.abs(s));
-      }
-      const power = sum / samples.length;
-      const now = performance.now();
-      if (peak >= 0.999) clipUntil.current = now + CLIP_HOLD_MS;
-      setLevelDb(10 * Math.log10(power + 1e-12));
-      setClipping(now < clipUntil.current);
-      for (const listener of listeners.current) listener(power);
-      frame = requestAnimationFrame(tick);
-    };
-    tick();
-    return () => {
-      cancelAnimationFrame(frame);
-      stream.getTracks().forEach((t) => t.stop());
-      void context.close();
-    };
+    return () => stream.getTracks().forEach((t) => t.stop());
   }, [stream]);
 
   const measure = useCallback(
@@ -78,5 +49,5 @@ export function useMicrophone(): Microphone {
     [],
   );
 
-  return { stream, levelDb, clipping, error, start, stop, measure };
+  return { stream, levelDb: level.levelDb, clipping: level.clipping, error, start, stop, measure };
 }

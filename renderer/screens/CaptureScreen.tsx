@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ConsentTab } from './capture/ConsentTab.js';
 import { FaceTab } from './capture/FaceTab.js';
 import { ImportTab } from './capture/ImportTab.js';
+import { InterruptedRecordings } from './capture/InterruptedRecordings.js';
 import { VoiceTab } from './capture/VoiceTab.js';
 import { ScreenHeader } from './ScreenHeader.js';
 
@@ -16,9 +17,12 @@ type TabId = (typeof TABS)[number]['id'];
 
 export function CaptureScreen() {
   const [tab, setTab] = useState<TabId>('voice');
+  // Recovered takes appear in the tabs' lists: remount them to read the store again.
+  const [generation, setGeneration] = useState(0);
   return (
     <>
       <ScreenHeader title="Capture">Record your voice and face, or import recordings you already have. Everything stays on this computer.</ScreenHeader>
+      <InterruptedRecordings onRecovered={() => setGeneration((g) => g + 1)} />
       <div className="tabs" role="tablist" aria-label="What to capture">
         {TABS.map((t) => (
           <button
@@ -42,7 +46,7 @@ export function CaptureScreen() {
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} key={generation}>
         {tab === 'voice' ? <VoiceTab /> : null}
         {tab === 'import' ? <ImportTab /> : null}
         {tab === 'face' ? <FaceTab /> : null}

@@ -1,15 +1,27 @@
 // End to end: the real `likeness serve` driven in Chromium: every screen, keyboard navigation, a job streamed live, theme, microphone meter.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openStudio } from '../../main/core/studio.js';
+import { consentCapture } from '../fixtures/test-creator/consent.js';
 import { ensureTestCreator } from '../fixtures/test-creator/generate.js';
 import { launchChromium } from '../support/browser.js';
-import { serve } from '../support/serve.js';
+import { type Served, serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens', import.meta.url));
 const SPEECH = fileURLToPath(new URL('../../../shared/data/jfk-inaugural-1961.wav', import.meta.url));
+
+/** A call through the same loopback API the page uses. */
+async function api<T>(studio: Served, name: string, input: object): Promise<T> {
+  const response = await fetch(`${studio.origin}/api/call/${name}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  return ((await response.json()) as { value: T }).value;
+}
 
 describe('studio in the browser', () => {
   it('visits every screen, runs a job with live progress, switches theme and survives a reload', async () => {
@@ -190,6 +202,82 @@ describe('studio in the browser', () => {
     });
     const [record] = ((await consents.json()) as { value: { sentence: string; accepted: boolean; capturedBy: string }[] }).value;
     expect(record).toMatchObject({ sentence, accepted: false, capturedBy: 'in-app recorder' });
+  });
+
+  it('accepts a consent take in which the creator of the face takes reads the sentence the studio chose', async () => {
+    const studio = await serve(['--home', tempDir()]);
+    // The sentence is issued first, so the fake camera and microphone can read it; the Consent tab picks it up as the current one.
+    const issued = await api<{ id: string; sentence: string }>(studio, 'consent.start', { language: 'en' });
+    const capture = await consentCapture(issued.sentence);
+    const browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${capture.y4m}`,
+      `--use-file-for-fake-audio-capture=${capture.wav}`,
+    ]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    await page.goto(studio.url);
+    await page.getByRole('tab', { name: 'Face' }).click();
+    await page.getByRole('button', { name: 'Use camera' }).click();
+    await page.getByRole('status').filter({ hasText: 'Face found' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Record face take' }).click();
+    await page.getByRole('timer').filter({ hasText: 'Recording 0:04' }).waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('list', { name: 'Takes' }).locator('li[data-take-id]').first().waitFor({ timeout: 60_000 });
+
+    await page.getByRole('tab', { name: 'Consent' }).click();
+    expect(await page.getByTestId('consent-sentence').textContent()).toBe(issued.sentence);
+    await page.getByRole('button', { name: 'Use camera' }).click();
+    // The file loops: start in the silence after one reading, stop in the silence after the next, so the take holds it whole.
+    // Silence must last a second: the pauses at the sentence's commas are shorter.
+    await page.waitForFunction(
+      () => {
+        const state = window as unknown as { heard?: boolean; quietSince?: number };
+        const now = Number(document.querySelector('[role="meter"][aria-label="Microphone level"]')?.getAttribute('aria-valuenow') ?? -60);
+        if (now > -45) {
+          state.heard = true;
+          state.quietSince = undefined;
+        } else if (state.heard && now <= -59) {
+          state.quietSince ??= performance.now();
+        } else {
+          state.quietSince = undefined;
+        }
+        return state.quietSince !== undefined && performance.now() - state.quietSince >= 1000;
+      },
+      null,
+      { polling: 'raf', timeout: 30_000 },
+    );
+    await page.getByRole('button', { name: 'Record consent take' }).click();
+    const stopAt = Math.ceil(capture.gapSeconds - 1 + capture.leadSeconds + capture.speechSeconds + 1.5);
+    await page.getByRole('timer').filter({ hasText: `Recording 0:${String(stopAt).padStart(2, '0')}` }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const verdict = page.getByRole('region', { name: 'Consent result' });
+    await verdict.waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(ARTIFACTS, '13-capture-consent-accepted.png'), fullPage: true });
+    expect(await verdict.textContent()).toContain('matches the sentence');
+    expect(await verdict.getAttribute('data-accepted')).toBe('true');
+    const [record] = await api<{ id: string; accepted: boolean; speech: { accepted: boolean }; face: { accepted: boolean }; capturedBy: string }[]>(studio, 'consent.list', {});
+    expect(record).toMatchObject({ id: issued.id, accepted: true, speech: { accepted: true }, face: { accepted: true }, capturedBy: 'in-app recorder' });
+    expect(await api(studio, 'consent.current', {})).toBeNull();
+  });
+
+  it('offers a recording cut off by a crash for recovery, and recovers it into the take it was meant to be', async () => {
+    const home = tempDir();
+    const before = openStudio(home);
+    const { id } = before.recordings.start({ kind: 'voice', language: 'en', promptId: 'en-001', purpose: 'take', fileName: 'take.wav' });
+    before.recordings.append(id, 0, readFileSync(SPEECH).subarray(0, 300_000));
+    before.recordings.closeAll();
+    await before.close();
+    const studio = await serve(['--home', home]);
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(studio.url);
+    const row = page.getByRole('list', { name: 'Interrupted recordings' }).locator(`li[data-recording-id="${id}"]`);
+    expect(await row.textContent()).toContain('Voice take for prompt en-001 (en)');
+    await row.getByRole('button', { name: 'Recover' }).click();
+    await page.getByRole('status').filter({ hasText: 'Recovered 1 take' }).waitFor();
+    await expect.poll(() => page.getByRole('list', { name: 'Interrupted recordings' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('list', { name: 'Takes' }).locator('li[data-take-id]').count()).toBe(1);
   });
 
   it('tells the person what to do when the URL has no token', async () => {

@@ -38,14 +38,16 @@ export interface ImportRequest {
   signal?: AbortSignal;
   onProgress?: (doneSeconds: number, totalSeconds: number) => void;
   /**
-   * A take recorded in the app for one prompt: kept whole (trimmed to its speech plus a margin), never split.
-   * Without it, the file is an import, split at pauses.
+   * One take kept whole (trimmed to its speech plus a margin), never split: a take recorded in the app for one prompt,
+   * or an imported video. Without it, the file is an audio import, split at pauses.
    */
-  recorded?: {
+  whole?: {
     kind: TakeKind;
+    source: 'recorded' | 'imported';
     promptId: string | null;
     transcript: string | null;
-    device: string;
+    /** The recorder, or the imported file's name. */
+    sourceName: string;
     video?: { digest: string; metrics: VideoMetrics; verdict: { status: TakeStatus; reasons: string[] } };
   };
 }
@@ -155,7 +157,7 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
     const duration = written / TAKE_SAMPLE_RATE;
     if (written === 0) throw new LikenessError('invalid-input', `${file} holds no audio samples.`);
     const activity = speechActivity(probabilities);
-    const spans = request.recorded
+    const spans = request.whole
       ? activity.segments.length > 0
         ? [{ start: Math.max(0, activity.segments[0]!.start - TRIM_MARGIN_SECONDS), end: Math.min(duration, activity.segments.at(-1)!.end + TRIM_MARGIN_SECONDS) }]
         : []
@@ -163,10 +165,10 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
     if (spans.length === 0) throw new LikenessError('invalid-input', `No speech found in ${file} (${duration.toFixed(1)} s); nothing was imported.`);
 
     const notes: string[] = [];
-    let lines: readonly string[] | undefined = request.recorded
-      ? request.recorded.transcript === null
+    let lines: readonly string[] | undefined = request.whole
+      ? request.whole.transcript === null
         ? undefined
-        : [request.recorded.transcript]
+        : [request.whole.transcript]
       : request.transcript?.map((l) => l.trim()).filter((l) => l !== '');
     if (lines && lines.length !== spans.length) {
       notes.push(`the transcript has ${lines.length} line(s) for ${spans.length} take(s): the takes are kept untranscribed`);
@@ -194,18 +196,18 @@ export async function importRecording(deps: ImportDeps, request: ImportRequest):
         speechSeconds: speech,
         speechRatio: Math.min(1, speech / Math.max(level.durationSeconds, 1e-9)),
       };
-      const verdict = combineVerdicts(judgeSpeech(metrics, judgeTake(level)), request.recorded?.video?.verdict);
+      const verdict = combineVerdicts(judgeSpeech(metrics, judgeTake(level)), request.whole?.video?.verdict);
       const audio = await deps.blobs.put(encodeWav(samples, TAKE_SAMPLE_RATE), { mediaType: 'audio/wav' });
       pending.push({
-        kind: request.recorded?.kind ?? 'voice',
+        kind: request.whole?.kind ?? 'voice',
         language: request.language,
-        promptId: request.recorded?.promptId ?? null,
+        promptId: request.whole?.promptId ?? null,
         transcript: lines?.[index] ?? null,
-        source: request.recorded ? 'recorded' : 'imported',
-        sourceName: request.recorded ? request.recorded.device : spans.length === 1 ? file : `${file} [${span.start.toFixed(1)}–${span.end.toFixed(1)} s]`,
+        source: request.whole?.source ?? 'imported',
+        sourceName: request.whole ? request.whole.sourceName : spans.length === 1 ? file : `${file} [${span.start.toFixed(1)}–${span.end.toFixed(1)} s]`,
         audio: audio.digest,
-        video: request.recorded?.video?.digest ?? null,
-        videoMetrics: request.recorded?.video?.metrics ?? null,
+        video: request.whole?.video?.digest ?? null,
+        videoMetrics: request.whole?.video?.metrics ?? null,
         metrics,
         status: verdict.status,
         reasons: verdict.reasons,

@@ -1,9 +1,10 @@
 // Recordings streamed from the app: MediaRecorder chunks appended and flushed as they arrive, then turned into a take; main process.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { LikenessError } from '../../contract/errors.js';
 import type { TakeKind } from '../../contract/models.js';
+import { writeFileAtomic } from '../store/atomic.js';
 import { translateFsError } from '../store/fs-errors.js';
 
 /** A recording may not grow past this (about 2 hours of webcam video): a runaway page cannot fill the disk. */
@@ -19,6 +20,16 @@ export interface RecordingMeta {
   /** What the file is: a take recorded in the app, or a file the creator dropped in to import. */
   purpose: 'take' | 'import';
   fileName: string;
+}
+
+/** A recording left on disk by a crash or a closed window, with the details written beside it when it started. */
+export interface Leftover {
+  id: string;
+  /** null when the details file is missing or unreadable. */
+  meta: RecordingMeta | null;
+  file: string;
+  bytes: number;
+  modifiedAt: string;
 }
 
 interface Open {
@@ -38,7 +49,9 @@ export class Recordings {
 
   start(meta: Omit<RecordingMeta, 'id'>): RecordingMeta {
     const id = `rec_${randomBytes(8).toString('hex')}`;
-    const extension = /\.([A-Za-z0-9]{1,8})$/.exec(meta.fileName)?.[1] ?? 'webm';
+    const named = /\.([A-Za-z0-9]{1,8})$/.exec(meta.fileName)?.[1] ?? 'webm';
+    // .json is the details file beside it.
+    const extension = named.toLowerCase() === 'json' ? 'bin' : named;
     const path = join(this.dir, `${id}.${extension}`);
     let fd: number;
     try {
@@ -47,6 +60,14 @@ export class Recordings {
       throw translateFsError(error, 'the recording', this.dir);
     }
     const full = { ...meta, id };
+    try {
+      // Beside the media, so an interrupted recording can be recovered as the take it was meant to be.
+      writeFileAtomic(this.metaPath(id), JSON.stringify(full));
+    } catch (error) {
+      closeSync(fd);
+      rmSync(path, { force: true });
+      throw translateFsError(error, 'the recording', this.dir);
+    }
     this.open.set(id, { meta: full, fd, path, nextSeq: 0, bytes: 0 });
     return full;
   }
@@ -80,11 +101,13 @@ export class Recordings {
     this.open.delete(id);
     if (entry.bytes === 0) {
       rmSync(entry.path, { force: true });
+      rmSync(this.metaPath(id), { force: true });
       throw new LikenessError('invalid-input', 'The recording is empty: nothing was captured.');
     }
     return { meta: entry.meta, path: entry.path, bytes: entry.bytes };
   }
 
+  /** Removes a recording (open, finished or left over) and its details. */
   discard(id: string, path?: string): void {
     const entry = this.open.get(id);
     if (entry) {
@@ -93,15 +116,48 @@ export class Recordings {
       rmSync(entry.path, { force: true });
     } else if (path) {
       rmSync(path, { force: true });
+    } else if (ID.test(id)) {
+      for (const name of this.filesOf(id)) rmSync(join(this.dir, name), { force: true });
     }
+    rmSync(this.metaPath(id), { force: true });
   }
 
   /** Recordings left on disk by a crash: what was flushed is kept for the creator to recover or delete. */
-  leftovers(): { file: string; bytes: number }[] {
+  leftovers(): Leftover[] {
     if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
-      .filter((name) => !this.open.has(name.split('.')[0]!))
-      .map((name) => ({ file: join(this.dir, name), bytes: statSync(join(this.dir, name)).size }));
+    const ids = new Set(readdirSync(this.dir).map((name) => name.split('.')[0]!).filter((id) => ID.test(id) && !this.open.has(id)));
+    return [...ids].flatMap((id) => {
+      const media = this.filesOf(id).find((name) => !name.endsWith('.json'));
+      if (!media) {
+        rmSync(this.metaPath(id), { force: true });
+        return [];
+      }
+      const stat = statSync(join(this.dir, media));
+      return [{ id, meta: this.readMeta(id), file: join(this.dir, media), bytes: stat.size, modifiedAt: stat.mtime.toISOString() }];
+    });
+  }
+
+  leftover(id: string): Leftover {
+    const found = ID.test(id) ? this.leftovers().find((l) => l.id === id) : undefined;
+    if (!found) throw new LikenessError('not-found', `No interrupted recording ${id}.`);
+    return found;
+  }
+
+  private filesOf(id: string): string[] {
+    return existsSync(this.dir) ? readdirSync(this.dir).filter((name) => name.startsWith(`${id}.`)) : [];
+  }
+
+  private metaPath(id: string): string {
+    return join(this.dir, `${id}.json`);
+  }
+
+  private readMeta(id: string): RecordingMeta | null {
+    try {
+      const meta = JSON.parse(readFileSync(this.metaPath(id), 'utf8')) as RecordingMeta;
+      return meta.id === id ? meta : null;
+    } catch {
+      return null;
+    }
   }
 
   closeAll(): void {

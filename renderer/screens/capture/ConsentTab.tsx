@@ -1,10 +1,11 @@
 // Consent tab: the studio picks a random sentence, the creator reads it on camera, and the take is checked against their voice and face; renderer.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ConsentRecord } from '../../../main/contract/models.js';
 import { useCall, useClient } from '../../client.js';
-import { Button, ErrorBanner } from '../../design/index.js';
+import { Button, ErrorBanner, LevelMeter } from '../../design/index.js';
 import { useCamera } from '../../media/camera.js';
 import { RecordingTimer, useElapsed } from '../../media/elapsed.js';
+import { useStreamLevel } from '../../media/level.js';
 import { ChunkedUpload } from '../../media/upload.js';
 
 const LANGUAGES = [
@@ -53,7 +54,17 @@ export function ConsentTab() {
   const [error, setError] = useState<Error>();
   const recorder = useRef<MediaRecorder | undefined>(undefined);
   const elapsed = useElapsed(recording);
+  const level = useStreamLevel(camera.stream);
   const fail = (e: unknown) => setError(e instanceof Error ? e : new Error(String(e)));
+
+  // A sentence issued before a reload (or in another window) is still the one to read until it expires.
+  useEffect(() => {
+    client.call('consent.current', {}).then((current) => {
+      if (!current) return;
+      setLanguage(current.language);
+      setIssued({ id: current.id, sentence: current.sentence });
+    }, fail);
+  }, [client]);
 
   const newSentence = () => {
     setResult(undefined);
@@ -118,6 +129,7 @@ export function ConsentTab() {
       <div className="camera-preview" hidden={!camera.stream}>
         <video ref={camera.videoRef} muted playsInline aria-label="Camera preview" />
       </div>
+      {camera.stream ? <LevelMeter levelDb={level.levelDb} clipping={level.clipping} label="Microphone level" /> : null}
       {issued ? (
         <section className="stack" aria-label="Consent sentence">
           <div className="prompt-card">

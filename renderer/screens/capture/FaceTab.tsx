@@ -6,6 +6,7 @@ import { Button, ErrorBanner, useToast } from '../../design/index.js';
 import { type Camera, useCamera } from '../../media/camera.js';
 import { RecordingTimer, useElapsed } from '../../media/elapsed.js';
 import { ChunkedUpload } from '../../media/upload.js';
+import { LanguagePicker } from './LanguagePicker.js';
 import { TakeList, TakeStatus, takeFigures } from './TakeList.js';
 
 function faceAdvice(camera: Camera): string {
@@ -38,7 +39,8 @@ export function FaceTab() {
   const client = useClient();
   const toast = useToast();
   const camera = useCamera();
-  const script = useCall('capture.prompts', { language: 'en' });
+  const [language, setLanguage] = useState('en');
+  const script = useCall('capture.prompts', { language });
   const takes = useCall('capture.takes', { kind: 'face' });
   const [index, setIndex] = useState(0);
   const [recording, setRecording] = useState(false);
@@ -46,7 +48,8 @@ export function FaceTab() {
   const [last, setLast] = useState<Take>();
   const [error, setError] = useState<Error>();
   const recorder = useRef<MediaRecorder | undefined>(undefined);
-  const prompt = script.data?.prompts[index];
+  const prompts = script.data?.prompts ?? [];
+  const prompt = prompts.length > 0 ? prompts[index % prompts.length] : undefined;
   const elapsed = useElapsed(recording);
 
   const toggle = useCallback(async () => {
@@ -55,7 +58,7 @@ export function FaceTab() {
       return;
     }
     if (!camera.stream || !prompt) return;
-    const upload = await ChunkedUpload.start(client, { kind: 'face', language: 'en', promptId: prompt.id, purpose: 'take', fileName: 'face.webm' });
+    const upload = await ChunkedUpload.start(client, { kind: 'face', language, promptId: prompt.id, purpose: 'take', fileName: 'face.webm' });
     const media = new MediaRecorder(camera.stream, { mimeType: 'video/webm;codecs=vp8,opus', videoBitsPerSecond: 1_500_000 });
     media.ondataavailable = (event) => event.data.size > 0 && void upload.push(event.data);
     media.onstop = () => {
@@ -73,7 +76,7 @@ export function FaceTab() {
     media.start(1000);
     recorder.current = media;
     setRecording(true);
-  }, [camera.stream, prompt, client, takes, toast]);
+  }, [camera.stream, prompt, language, client, takes, toast]);
 
   return (
     <div className="stack">
@@ -106,8 +109,9 @@ export function FaceTab() {
               <span>
                 Read aloud, looking at the camera · {prompt.id}
               </span>
+              <LanguagePicker languages={script.data?.languages} value={language} disabled={recording} onChange={(tag) => (setLanguage(tag), setIndex(0))} />
             </div>
-            <p>{prompt.text}</p>
+            <p lang={language}>{prompt.text}</p>
           </div>
           <div className="row">
             <Button variant={recording ? 'danger' : 'primary'} onClick={() => void toggle().catch(setError)} busy={saving}>

@@ -1,4 +1,4 @@
-// Import tab: drop recordings of any format; each is streamed to the studio, split into takes at pauses and analysed; renderer.
+// Import tab: drop recordings of any format; each is streamed to the studio, audio split into voice takes at pauses, a video kept as a face take; renderer.
 import { useState } from 'react';
 import type { Take } from '../../../main/contract/models.js';
 import { useClient } from '../../client.js';
@@ -20,6 +20,7 @@ export function ImportTab() {
   const client = useClient();
   const toast = useToast();
   const [language, setLanguage] = useState('en');
+  const [videosAs, setVideosAs] = useState<'face' | 'voice'>('face');
   const [over, setOver] = useState(false);
   const [files, setFiles] = useState<FileState[]>([]);
   const [error, setError] = useState<Error>();
@@ -28,7 +29,7 @@ export function ImportTab() {
   const importFile = async (file: File) => {
     setFiles((list) => [...list.filter((f) => f.name !== file.name), { name: file.name, sent: 0, size: file.size, state: 'sending', takes: [], notes: [] }]);
     try {
-      const upload = await ChunkedUpload.start(client, { kind: 'voice', language, promptId: null, purpose: 'import', fileName: file.name.slice(-200) });
+      const upload = await ChunkedUpload.start(client, { kind: videosAs, language, promptId: null, purpose: 'import', fileName: file.name.slice(-200) });
       for (let offset = 0; offset < file.size; offset += SLICE_BYTES) {
         await upload.push(new Uint8Array(await file.slice(offset, offset + SLICE_BYTES).arrayBuffer()));
         update(file.name, { sent: Math.min(file.size, offset + SLICE_BYTES) });
@@ -56,6 +57,13 @@ export function ImportTab() {
         <span id="lang-help" className="lede">
           A language tag such as en, es, fr, de, hi, zh or ja.
         </span>
+        <label className="field">
+          Videos become
+          <select value={videosAs} onChange={(e) => setVideosAs(e.target.value === 'voice' ? 'voice' : 'face')}>
+            <option value="face">face takes (video kept)</option>
+            <option value="voice">voice takes (audio only)</option>
+          </select>
+        </label>
       </div>
       <div
         className={`drop-zone${over ? ' over' : ''}`}
@@ -67,7 +75,7 @@ export function ImportTab() {
           importAll(e.dataTransfer.files);
         }}
       >
-        <p>Drop recordings here: any audio or video file. Long recordings are split into takes at pauses.</p>
+        <p>Drop recordings here: any audio or video file. Audio is split into voice takes at pauses; a video becomes one face take, its video analysed and kept.</p>
         <label className="btn btn-secondary">
           Choose files…
           <input type="file" multiple accept="audio/*,video/*" className="visually-hidden" onChange={(e) => importAll(e.target.files)} />

@@ -6,6 +6,7 @@ import { Button, ErrorBanner, LevelMeter, Waveform, peaksOf, useToast } from '..
 import { RecordingTimer, useElapsed } from '../../media/elapsed.js';
 import { type Microphone, useMicrophone } from '../../media/microphone.js';
 import { ChunkedUpload } from '../../media/upload.js';
+import { LanguagePicker } from './LanguagePicker.js';
 import { TakeList, TakeStatus, takeFigures } from './TakeList.js';
 
 const NOISY_ROOM_DB = -45;
@@ -137,16 +138,7 @@ export function VoiceTab() {
       {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
       {mic.error ? <ErrorBanner error={mic.error} onRetry={mic.start} /> : null}
       <div className="row">
-        <label className="field">
-          Language
-          <select value={language} onChange={(e) => (setLanguage(e.target.value), setIndex(0), setLast(undefined))}>
-            {(script.data?.languages ?? [{ tag: 'en', name: 'English' }]).map((l) => (
-              <option key={l.tag} value={l.tag}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguagePicker languages={script.data?.languages} value={language} onChange={(tag) => (setLanguage(tag), setIndex(0), setLast(undefined))} />
         {script.data ? (
           <p className="lede" aria-live="polite">
             {script.data.recordedPrompts} of {script.data.prompts.length} prompts, {formatMinutes(script.data.speechSeconds)} of speech

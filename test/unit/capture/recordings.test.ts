@@ -1,5 +1,6 @@
 // Recordings streamed from the app: chunks flushed in order, retries accepted once, gaps and oversize refused, empty recordings refused.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_CHUNK_BYTES, Recordings } from '../../../main/core/capture/recordings.js';
 import { tempDir } from '../../support/tmp.js';
@@ -30,6 +31,7 @@ describe('recordings', () => {
     expect(() => recordings.append('rec_0000000000000000', 0, Buffer.from('x'))).toThrow(/No recording/);
     expect(() => recordings.append('../../etc/passwd', 0, Buffer.from('x'))).toThrow(/No recording/);
     expect(() => recordings.finish(id)).toThrow(/empty/);
+    expect(recordings.leftovers()).toEqual([]);
   });
 
   it('keeps what a crashed session had flushed, for recovery', () => {
@@ -38,7 +40,25 @@ describe('recordings', () => {
     const { id } = first.start(meta);
     first.append(id, 0, Buffer.from('saved before the crash'));
     const after = new Recordings(dir);
-    expect(after.leftovers()).toEqual([{ file: `${dir}/${id}.webm`, bytes: 22 }]);
+    expect(after.leftovers()).toEqual([{ id, meta: { ...meta, id }, file: `${dir}/${id}.webm`, bytes: 22, modifiedAt: expect.any(String) }]);
+    expect(after.leftover(id).meta).toEqual({ ...meta, id });
     first.closeAll();
+    after.discard(id);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(() => after.leftover(id)).toThrow(/No interrupted recording/);
+  });
+
+  it('lists a leftover whose details file was lost with no details, and never mistakes a .json upload for details', () => {
+    const dir = tempDir();
+    const first = new Recordings(dir);
+    const lost = first.start(meta);
+    first.append(lost.id, 0, Buffer.from('x'));
+    rmSync(join(dir, `${lost.id}.json`));
+    const json = first.start({ ...meta, purpose: 'import', fileName: 'notes.json' });
+    first.append(json.id, 0, Buffer.from('{}'));
+    first.closeAll();
+    const after = new Recordings(dir);
+    expect(after.leftover(lost.id).meta).toBeNull();
+    expect(after.leftover(json.id)).toMatchObject({ meta: { fileName: 'notes.json' }, file: join(dir, `${json.id}.bin`) });
   });
 });

@@ -1,9 +1,10 @@
-// `likeness capture`: import, list, show, check and delete from the command line, with exit codes scripts rely on.
-import { writeFileSync } from 'node:fs';
+// `likeness capture`: import, list, show, check, recover and delete from the command line, with exit codes scripts rely on.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Take } from '../../../main/contract/models.js';
+import { openStudio } from '../../../main/core/studio.js';
 import { runCliProcess } from '../../support/serve.js';
 import { tempDir } from '../../support/tmp.js';
 
@@ -43,5 +44,25 @@ describe('likeness capture', () => {
     expect((await runCliProcess(['capture', 'import', '--home', home])).code).toBe(2);
     expect((await runCliProcess(['capture', 'import', JFK, '--lang', 'English!', '--home', home])).code).toBe(2);
     expect((await runCliProcess(['capture', 'show', 'take_nope', '--home', home])).code).toBe(2);
+    expect((await runCliProcess(['capture', 'import', JFK, '--as', 'picture', '--home', home])).code).toBe(2);
+    expect((await runCliProcess(['capture', 'recover', 'nope', '--home', home])).code).toBe(2);
+  });
+
+  it('names an interrupted recording in the list and recovers it into its take', async () => {
+    const home = tempDir();
+    const studio = openStudio(home);
+    const { id } = studio.recordings.start({ kind: 'voice', language: 'en', promptId: 'en-002', purpose: 'take', fileName: 'take.wav' });
+    studio.recordings.append(id, 0, readFileSync(JFK).subarray(0, 200_000));
+    studio.recordings.closeAll();
+    await studio.close();
+    const listed = await runCliProcess(['capture', 'list', '--home', home]);
+    expect(listed.stderr).toContain(`interrupted recording ${id} (voice take, en, prompt en-002;`);
+    const recovered = await runCliProcess(['capture', 'recover', id, '--json', '--home', home]);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect((JSON.parse(recovered.stdout) as { takes: Take[] }).takes[0]).toMatchObject({ promptId: 'en-002', source: 'recorded' });
+    expect((await runCliProcess(['capture', 'list', '--home', home])).stderr).not.toContain('interrupted');
+    const again = await runCliProcess(['capture', 'recover', id, '--home', home]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`No interrupted recording ${id}`);
   });
 });

@@ -5,6 +5,7 @@ import { LikenessError } from '../../../contract/errors.js';
 import { ConsentRecord } from '../../../contract/models.js';
 import type { Studio } from '../../studio.js';
 import { importRecording } from '../import.js';
+import { RECORDER_DEVICE } from '../import-file.js';
 import { promptsFor } from '../prompts/index.js';
 import { checkConsent, type PendingConsent } from './check.js';
 import { composeSentence, decoys, isConsentLanguage } from './sentence.js';
@@ -47,6 +48,18 @@ export class ConsentService {
     return { id, sentence: sentence.text, language };
   }
 
+  /** The newest sentence not yet read or expired. */
+  current(now = Date.now()): { id: string; sentence: string; language: string; expiresAt: string } | null {
+    let newest: [string, Issued] | undefined;
+    for (const entry of this.issued) {
+      if (now - entry[1].issuedAt > SENTENCE_TTL_MS) this.issued.delete(entry[0]);
+      else if (!newest || entry[1].issuedAt >= newest[1].issuedAt) newest = entry;
+    }
+    if (!newest) return null;
+    const [id, { sentence, language, issuedAt }] = newest;
+    return { id, sentence, language, expiresAt: new Date(issuedAt + SENTENCE_TTL_MS).toISOString() };
+  }
+
   async finish(id: string, recordingId: string): Promise<ConsentRecord> {
     const pending = this.issued.get(id);
     if (!pending || Date.now() - pending.issuedAt > SENTENCE_TTL_MS) {
@@ -65,7 +78,7 @@ export class ConsentService {
       const stored = await this.studio.blobs.put(createReadStream(path), { mediaType: 'video/webm' });
       const outcome = await importRecording(
         { db: this.studio.db, blobs: this.studio.blobs, tmpDir: this.studio.tmpDir },
-        { path, language: pending.language, recorded: { kind: 'consent', promptId: null, transcript: pending.sentence, device: 'in-app recorder' } },
+        { path, language: pending.language, whole: { kind: 'consent', source: 'recorded', promptId: null, transcript: pending.sentence, sourceName: RECORDER_DEVICE } },
       );
       const take = outcome.takes[0]!;
       const checked = await checkConsent({ espeak: await this.studio.espeak(), tracker: await this.studio.tracker(), referenceVideos: references }, pending, path, take);
