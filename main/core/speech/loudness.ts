@@ -178,40 +178,166 @@ const TRUE_PEAK_BLOCK = 32;
 /** Slack on the skip bound for the rounding of the interpolator's sums (a few ulp of 16 terms; this is far more). */
 const TRUE_PEAK_BOUND_SLACK = 1 + 1e-9;
 
+// The running values of a LoudnessAnalyzer, as indices into one Float64Array rather than as fields. V8 stores a field that
+// first held a small integer as an integer and re-shapes the object when a double arrives, throwing away the optimized code
+// of every function that touched it; an import makes an analyser per take, so the first takes would keep paying for that.
+// Filter state (direct form I), then the energies of the gating step and noise frame being filled, peaks and clipping.
+const X1 = 0;
+const X2 = 1;
+const M1 = 2;
+const M2 = 3;
+const Y1 = 4;
+const Y2 = 5;
+const STEP_ENERGY = 6;
+const FRAME_ENERGY = 7;
+const PEAK = 8;
+const INTERPOLATED_PEAK = 9;
+const CLIPPED = 10;
+const RUNS = 11;
+const RUN = 12;
+const LONGEST_RUN = 13;
+const RUNNING_VALUES = 14;
+
+/**
+ * The per-sample work over chunk[from, to): K-weighting (`filter`: shelf b0 b1 b2 a1 a2, then high-pass) into the step energy,
+ * the raw frame energy, sample peak and clipping, each sample also copied to window[offset + i] for the true peak. Module-level
+ * on typed arrays, like the other hot loops here, so V8 optimizes it early and keeps it.
+ */
+function measure(chunk: Float32Array, from: number, to: number, window: Float64Array, offset: number, filter: Float64Array, running: Float64Array): void {
+  const b0 = filter[0]!;
+  const b1 = filter[1]!;
+  const b2 = filter[2]!;
+  const a1 = filter[3]!;
+  const a2 = filter[4]!;
+  const c0 = filter[5]!;
+  const c1 = filter[6]!;
+  const c2 = filter[7]!;
+  const d1 = filter[8]!;
+  const d2 = filter[9]!;
+  let x1 = running[X1]!;
+  let x2 = running[X2]!;
+  let m1 = running[M1]!;
+  let m2 = running[M2]!;
+  let y1 = running[Y1]!;
+  let y2 = running[Y2]!;
+  let stepEnergy = running[STEP_ENERGY]!;
+  let frameEnergy = running[FRAME_ENERGY]!;
+  let peak = running[PEAK]!;
+  let clipped = running[CLIPPED]!;
+  let runs = running[RUNS]!;
+  let run = running[RUN]!;
+  let longestRun = running[LONGEST_RUN]!;
+  // A local: a module constant is read through the module context, with a TDZ check, on every use.
+  const clipLevel = CLIP_LEVEL;
+  for (let i = from; i < to; i++) {
+    const x = chunk[i]!;
+    window[offset + i] = x;
+    const m = b0 * x + b1 * x1 + b2 * x2 - a1 * m1 - a2 * m2;
+    const y = c0 * m + c1 * m1 + c2 * m2 - d1 * y1 - d2 * y2;
+    x2 = x1;
+    x1 = x;
+    m2 = m1;
+    m1 = m;
+    y2 = y1;
+    y1 = y;
+    stepEnergy += y * y;
+    frameEnergy += x * x;
+    const magnitude = x < 0 ? -x : x;
+    if (magnitude > peak) peak = magnitude;
+    if (magnitude >= clipLevel) {
+      clipped++;
+      if (run++ === 0) runs++;
+      if (run > longestRun) longestRun = run;
+    } else {
+      run = 0;
+    }
+  }
+  running[X1] = x1;
+  running[X2] = x2;
+  running[M1] = m1;
+  running[M2] = m2;
+  running[Y1] = y1;
+  running[Y2] = y2;
+  running[STEP_ENERGY] = stepEnergy;
+  running[FRAME_ENERGY] = frameEnergy;
+  running[PEAK] = peak;
+  running[CLIPPED] = clipped;
+  running[RUNS] = runs;
+  running[RUN] = run;
+  running[LONGEST_RUN] = longestRun;
+}
+
+/** bounds[b] = gain · max|x| over the inputs of the b-th block of outputs (output j reads samples[j, j + taps)). */
+function blockBounds(samples: Float64Array, outputs: number, taps: number, gain: number, bounds: Float64Array): void {
+  const size = TRUE_PEAK_BLOCK;
+  for (let b = 0, blockStart = 0; blockStart < outputs; b++, blockStart += size) {
+    const inputEnd = (blockStart + size < outputs ? blockStart + size : outputs) + taps - 1;
+    let largest = 0;
+    for (let j = blockStart; j < inputEnd; j++) {
+      const v = samples[j]!;
+      const a = v < 0 ? -v : v;
+      if (a > largest) largest = a;
+    }
+    bounds[b] = largest * gain;
+  }
+}
+
+/**
+ * Largest interpolated magnitude over all phases (`coefficients`: `taps` per phase, flattened) of the outputs
+ * blockStart..blockEnd - 1. Four outputs at a time share each coefficient load; every output still sums its own terms in
+ * tap order, exactly as one at a time.
+ */
+function blockPeak(samples: Float64Array, blockStart: number, blockEnd: number, coefficients: Float64Array, taps: number): number {
+  const phaseEnd = coefficients.length;
+  let best = 0;
+  let j = blockStart;
+  for (; j + 4 <= blockEnd; j += 4) {
+    for (let base = 0; base < phaseEnd; base += taps) {
+      let y0 = 0;
+      let y1 = 0;
+      let y2 = 0;
+      let y3 = 0;
+      for (let k = 0; k < taps; k++) {
+        const c = coefficients[base + k]!;
+        const at = j + k;
+        y0 += c * samples[at]!;
+        y1 += c * samples[at + 1]!;
+        y2 += c * samples[at + 2]!;
+        y3 += c * samples[at + 3]!;
+      }
+      const m = Math.max(Math.abs(y0), Math.abs(y1), Math.abs(y2), Math.abs(y3));
+      if (m > best) best = m;
+    }
+  }
+  for (; j < blockEnd; j++) {
+    for (let base = 0; base < phaseEnd; base += taps) {
+      let y = 0;
+      for (let k = 0; k < taps; k++) y += coefficients[base + k]! * samples[j + k]!;
+      const magnitude = y < 0 ? -y : y;
+      if (magnitude > best) best = magnitude;
+    }
+  }
+  return best;
+}
+
 /** Streaming analyser of one mono signal; push() chunks in order, then read result() (which may be called at any time). */
 export class LoudnessAnalyzer {
   readonly sampleRate: number;
-  private readonly shelf: Biquad;
-  private readonly highPass: Biquad;
-  // Filter state (direct form I).
-  private x1 = 0;
-  private x2 = 0;
-  private m1 = 0;
-  private m2 = 0;
-  private y1 = 0;
-  private y2 = 0;
+  /** K-weighting coefficients for measure(): the shelf's b0 b1 b2 a1 a2, then the high-pass's. */
+  private readonly filter: Float64Array;
+  private readonly running = new Float64Array(RUNNING_VALUES);
   // Gating: 100 ms sub-blocks of K-weighted energy.
   private readonly stepLength: number;
   private stepFill = 0;
-  private stepEnergy = 0;
   private readonly stepPowers: number[] = [];
   // Noise frames: 50 ms RMS levels of the raw signal.
   private readonly frameLength: number;
   private frameFill = 0;
-  private frameEnergy = 0;
   private readonly frameLevels: number[] = [];
-  // Peaks and clipping.
   private total = 0;
-  private peak = 0;
-  private interpolatedPeak = 0;
-  private clipped = 0;
-  private runs = 0;
-  private run = 0;
-  private longestRun = 0;
   // True-peak interpolator (phases 1..3 flattened, each branch oldest sample first).
   private readonly taps: number;
   private readonly coefficients: Float64Array;
-  private readonly phaseCount: number;
   /**
    * Largest gain of any interpolated phase: sum of |c| over its taps. An interpolated sample is a weighted sum of the `taps`
    * input samples in its window, so its magnitude is at most this gain times the largest |x| in that window (about 1.95, +5.8 dB,
@@ -221,19 +347,18 @@ export class LoudnessAnalyzer {
   private readonly phaseGain: number;
   /** The last taps - 1 input samples, then the current chunk: each output's window is contiguous. */
   private window: Float64Array;
-  /** Scratch for interpolatedPeakOf: each block's bound, and the blocks worth examining. */
+  /** Scratch for interpolatedPeakOf: each block's bound. */
   private bounds = new Float64Array(0);
-  private order = new Uint32Array(0);
 
   constructor(sampleRate = 48_000) {
     if (!Number.isFinite(sampleRate) || sampleRate <= 0) throw new RangeError(`sampleRate must be positive, got ${sampleRate}.`);
     this.sampleRate = sampleRate;
-    [this.shelf, this.highPass] = kWeightingFilters(sampleRate);
+    const [shelf, highPass] = kWeightingFilters(sampleRate);
+    this.filter = Float64Array.of(shelf.b0, shelf.b1, shelf.b2, shelf.a1, shelf.a2, highPass.b0, highPass.b1, highPass.b2, highPass.a1, highPass.a2);
     this.stepLength = Math.max(1, Math.round(sampleRate * BLOCK_STEP_SECONDS));
     this.frameLength = Math.max(1, Math.round(sampleRate * NOISE_FRAME_SECONDS));
-    const phases = truePeakCoefficients().slice(1); // phase 0 reproduces the input, which `peak` covers
+    const phases = truePeakCoefficients().slice(1); // phase 0 reproduces the input, which the sample peak covers
     this.taps = TRUE_PEAK_TAPS_PER_PHASE;
-    this.phaseCount = phases.length;
     this.coefficients = new Float64Array(this.taps * phases.length);
     let gain = 0;
     phases.forEach((c, p) => {
@@ -247,61 +372,7 @@ export class LoudnessAnalyzer {
   push(chunk: Float32Array): void {
     const n = chunk.length;
     if (n === 0) return;
-    const { b0, b1, b2, a1, a2 } = this.shelf;
-    const { b0: c0, b1: c1, b2: c2, a1: d1, a2: d2 } = this.highPass;
-    let { x1, x2, m1, m2, y1, y2, stepFill, stepEnergy, frameFill, frameEnergy, peak, clipped, runs, run, longestRun } = this;
-    const { stepLength, frameLength, stepPowers, frameLevels } = this;
-    for (let i = 0; i < n; i++) {
-      const x = chunk[i]!;
-      // K-weighting.
-      const m = b0 * x + b1 * x1 + b2 * x2 - a1 * m1 - a2 * m2;
-      const y = c0 * m + c1 * m1 + c2 * m2 - d1 * y1 - d2 * y2;
-      x2 = x1;
-      x1 = x;
-      m2 = m1;
-      m1 = m;
-      y2 = y1;
-      y1 = y;
-      stepEnergy += y * y;
-      if (++stepFill === stepLength) {
-        stepPowers.push(stepEnergy / stepLength);
-        stepFill = 0;
-        stepEnergy = 0;
-      }
-      frameEnergy += x * x;
-      if (++frameFill === frameLength) {
-        frameLevels.push(powerToDb(frameEnergy / frameLength));
-        frameFill = 0;
-        frameEnergy = 0;
-      }
-      const magnitude = x < 0 ? -x : x;
-      if (magnitude > peak) peak = magnitude;
-      if (magnitude >= CLIP_LEVEL) {
-        clipped++;
-        if (run++ === 0) runs++;
-        if (run > longestRun) longestRun = run;
-      } else {
-        run = 0;
-      }
-    }
-    this.x1 = x1;
-    this.x2 = x2;
-    this.m1 = m1;
-    this.m2 = m2;
-    this.y1 = y1;
-    this.y2 = y2;
-    this.stepFill = stepFill;
-    this.stepEnergy = stepEnergy;
-    this.frameFill = frameFill;
-    this.frameEnergy = frameEnergy;
-    this.peak = peak;
-    this.clipped = clipped;
-    this.runs = runs;
-    this.run = run;
-    this.longestRun = longestRun;
-    this.total += n;
-
-    // True peak: append the chunk behind the kept history, examine its n outputs, keep the last taps - 1 samples.
+    // The true-peak window: the kept history, then this chunk (measure() copies it in as it reads each sample).
     const keep = this.taps - 1;
     if (this.window.length < keep + n) {
       const grown = new Float64Array(keep + n);
@@ -309,92 +380,58 @@ export class LoudnessAnalyzer {
       this.window = grown;
     }
     const window = this.window;
-    window.set(chunk, keep);
-    const best = this.interpolatedPeakOf(window, n, Math.max(peak, this.interpolatedPeak));
-    if (best > this.interpolatedPeak) this.interpolatedPeak = best;
+    const running = this.running;
+    // In stretches that end where a gating step or a noise frame completes, so the per-sample loop tests no boundaries.
+    for (let i = 0; i < n; ) {
+      let stretch = n - i;
+      if (this.stepLength - this.stepFill < stretch) stretch = this.stepLength - this.stepFill;
+      if (this.frameLength - this.frameFill < stretch) stretch = this.frameLength - this.frameFill;
+      measure(chunk, i, i + stretch, window, keep, this.filter, running);
+      i += stretch;
+      this.stepFill += stretch;
+      if (this.stepFill === this.stepLength) {
+        this.stepPowers.push(running[STEP_ENERGY]! / this.stepLength);
+        this.stepFill = 0;
+        running[STEP_ENERGY] = 0;
+      }
+      this.frameFill += stretch;
+      if (this.frameFill === this.frameLength) {
+        this.frameLevels.push(powerToDb(running[FRAME_ENERGY]! / this.frameLength));
+        this.frameFill = 0;
+        running[FRAME_ENERGY] = 0;
+      }
+    }
+    this.total += n;
+
+    // True peak: examine the n outputs of the window, then keep its last taps - 1 samples.
+    const best = this.interpolatedPeakOf(window, n, Math.max(running[PEAK]!, running[INTERPOLATED_PEAK]!));
+    if (best > running[INTERPOLATED_PEAK]!) running[INTERPOLATED_PEAK] = best;
     window.copyWithin(0, n, n + keep);
   }
 
   /**
    * Largest interpolated magnitude of the `outputs` outputs whose windows start at 0, 1, … in `samples`, or `floor` when none
-   * exceeds it. Each block of outputs gets the bound phaseGain · max|x| over its inputs; blocks are examined from the highest
-   * bound down (the maximum does not depend on the order), and once a bound is at most the best so far, no later block can
-   * beat it and the rest are skipped.
+   * exceeds it. Each block of outputs gets the bound phaseGain · max|x| over its inputs, and only blocks whose bound beats the
+   * best so far are computed. The block with the highest bound goes first, as it most likely holds the peak and so raises the
+   * best early; the rest follow in order (the maximum does not depend on the order).
    */
   private interpolatedPeakOf(samples: Float64Array, outputs: number, floor: number): number {
-    const taps = this.taps;
-    const gain = this.phaseGain;
     const blocks = Math.ceil(outputs / TRUE_PEAK_BLOCK);
-    if (this.bounds.length < blocks) {
-      this.bounds = new Float64Array(blocks);
-      this.order = new Uint32Array(blocks);
-    }
-    const { bounds, order } = this;
-    let candidates = 0;
-    for (let b = 0; b < blocks; b++) {
-      const blockStart = b * TRUE_PEAK_BLOCK;
-      const inputEnd = Math.min(outputs, blockStart + TRUE_PEAK_BLOCK) + taps - 1;
-      let largest = 0;
-      for (let j = blockStart; j < inputEnd; j++) {
-        const v = samples[j]!;
-        const a = v < 0 ? -v : v;
-        if (a > largest) largest = a;
-      }
-      const bound = largest * gain;
-      bounds[b] = bound;
-      if (bound > floor) order[candidates++] = b;
-    }
-    if (candidates === 0) return floor;
-    const ranked = order.subarray(0, candidates).sort((a, b) => bounds[b]! - bounds[a]!);
-    let best = floor;
-    for (let r = 0; r < candidates; r++) {
-      const b = ranked[r]!;
-      if (bounds[b]! <= best) break;
-      const blockStart = b * TRUE_PEAK_BLOCK;
-      const blockEnd = Math.min(outputs, blockStart + TRUE_PEAK_BLOCK);
-      const magnitude = this.blockPeak(samples, blockStart, blockEnd);
-      if (magnitude > best) best = magnitude;
-    }
+    if (this.bounds.length < blocks) this.bounds = new Float64Array(blocks);
+    const bounds = this.bounds;
+    blockBounds(samples, outputs, this.taps, this.phaseGain, bounds);
+    let top = 0;
+    for (let b = 1; b < blocks; b++) if (bounds[b]! > bounds[top]!) top = b;
+    let best = this.examine(samples, outputs, top, floor);
+    for (let b = 0; b < blocks; b++) if (b !== top) best = this.examine(samples, outputs, b, best);
     return best;
   }
 
-  /**
-   * Largest interpolated magnitude over phases 1..3 of the outputs blockStart..blockEnd - 1. Four outputs at a time share
-   * each coefficient load; every output still sums its own terms in tap order, exactly as one at a time.
-   */
-  private blockPeak(samples: Float64Array, blockStart: number, blockEnd: number): number {
-    const taps = this.taps;
-    const coefficients = this.coefficients;
-    const phaseEnd = this.phaseCount * taps;
-    let best = 0;
-    let j = blockStart;
-    for (; j + 4 <= blockEnd; j += 4) {
-      for (let base = 0; base < phaseEnd; base += taps) {
-        let y0 = 0;
-        let y1 = 0;
-        let y2 = 0;
-        let y3 = 0;
-        for (let k = 0; k < taps; k++) {
-          const c = coefficients[base + k]!;
-          const at = j + k;
-          y0 += c * samples[at]!;
-          y1 += c * samples[at + 1]!;
-          y2 += c * samples[at + 2]!;
-          y3 += c * samples[at + 3]!;
-        }
-        const m = Math.max(Math.abs(y0), Math.abs(y1), Math.abs(y2), Math.abs(y3));
-        if (m > best) best = m;
-      }
-    }
-    for (; j < blockEnd; j++) {
-      for (let base = 0; base < phaseEnd; base += taps) {
-        let y = 0;
-        for (let k = 0; k < taps; k++) y += coefficients[base + k]! * samples[j + k]!;
-        const magnitude = y < 0 ? -y : y;
-        if (magnitude > best) best = magnitude;
-      }
-    }
-    return best;
+  /** `best`, or the peak of block b of the outputs when its bound allows it to be larger and it is. */
+  private examine(samples: Float64Array, outputs: number, b: number, best: number): number {
+    if (this.bounds[b]! <= best) return best;
+    const blockStart = b * TRUE_PEAK_BLOCK;
+    return Math.max(best, blockPeak(samples, blockStart, Math.min(outputs, blockStart + TRUE_PEAK_BLOCK), this.coefficients, this.taps));
   }
 
   /** The interpolator output still held in its history: flush a copy with zeros, leaving the real state untouched. */
@@ -402,10 +439,11 @@ export class LoudnessAnalyzer {
     const keep = this.taps - 1;
     const flushed = new Float64Array(keep + this.taps);
     flushed.set(this.window.subarray(0, keep));
-    return this.interpolatedPeakOf(flushed, this.taps, 0);
+    return blockPeak(flushed, 0, this.taps, this.coefficients, this.taps);
   }
 
   result(): AudioMetrics {
+    const running = this.running;
     const stepsPerBlock = Math.round(BLOCK_SECONDS / BLOCK_STEP_SECONDS);
     const blockPowers: number[] = [];
     let momentary = -Infinity;
@@ -419,11 +457,13 @@ export class LoudnessAnalyzer {
     const levels = this.frameLevels.slice();
     // A final partial frame counts when it is at least half a frame, or when it is all there is.
     if (this.frameFill > 0 && (this.frameFill * 2 >= this.frameLength || levels.length === 0)) {
-      levels.push(powerToDb(this.frameEnergy / this.frameFill));
+      levels.push(powerToDb(running[FRAME_ENERGY]! / this.frameFill));
     }
     const noiseFloorDbfs = percentile(levels, NOISE_FLOOR_PERCENTILE);
     const signalLevelDbfs = percentile(levels, SIGNAL_PERCENTILE);
-    const truePeak = Math.max(this.peak, this.interpolatedPeak, this.total > 0 ? this.tailPeak() : 0);
+    const peak = running[PEAK]!;
+    const truePeak = Math.max(peak, running[INTERPOLATED_PEAK]!, this.total > 0 ? this.tailPeak() : 0);
+    const clipped = running[CLIPPED]!;
     return {
       sampleRate: this.sampleRate,
       samples: this.total,
@@ -431,11 +471,11 @@ export class LoudnessAnalyzer {
       integratedLufs: gatedLoudness(blockPowers),
       momentaryMaxLufs: blockPowers.length === 0 ? null : Math.max(FLOOR_DB, momentary),
       truePeakDbtp: toDb(truePeak),
-      samplePeakDbfs: toDb(this.peak),
-      clippedRatio: this.total === 0 ? 0 : this.clipped / this.total,
-      clippedSamples: this.clipped,
-      clippedRuns: this.runs,
-      longestClippedRun: this.longestRun,
+      samplePeakDbfs: toDb(peak),
+      clippedRatio: this.total === 0 ? 0 : clipped / this.total,
+      clippedSamples: clipped,
+      clippedRuns: running[RUNS]!,
+      longestClippedRun: running[LONGEST_RUN]!,
       noiseFloorDbfs,
       signalLevelDbfs,
       snrDb: signalLevelDbfs - noiseFloorDbfs,

@@ -31,6 +31,61 @@ function lowpassTaps(): Float32Array {
 const TAPS = lowpassTaps();
 /** The first HALF + 1 taps as doubles (the rest mirror them), for the folded inner loop. */
 const FOLDED = Float64Array.from(TAPS.subarray(0, HALF + 1));
+/** Outputs computed together (see decimate); streaming emits whole groups, flush drops the surplus of the last. */
+const GROUP = 4;
+
+/**
+ * Fills `values` (a multiple of GROUP long) with the filtered, decimated signal: output o's window is
+ * buffer[first + 3o, first + 3o + FILTER_TAPS). A function of its own with no rarely taken path, so V8 optimizes
+ * it once, early, and keeps it: an import analyses one take at a time, so the first takes run it barely warmed.
+ */
+function decimate(buffer: Float64Array, first: number, values: Float32Array): void {
+  // Module constants as locals: a module binding is read through its context, with a TDZ check, on every use.
+  const taps = FOLDED;
+  const half = HALF;
+  const span = FILTER_TAPS - 1;
+  const step = DECIMATION;
+  const centre = taps[half]!;
+  // The taps are symmetric: fold the window around its centre to halve the multiplications. Output j of a group
+  // reads buffer[first + 3j + k] and buffer[last + 3j - k] at folded tap k, so stepping k by 3 moves each read to
+  // the next (or previous) output's: the taps go in three interleaved passes (k = r, r + 3, …) and the four outputs
+  // share every tap load and all but one sample load per side.
+  for (let o = 0; o < values.length; o += 4, first += 4 * step) {
+    const last = first + span;
+    const mid = first + half;
+    let acc0 = centre * buffer[mid]!;
+    let acc1 = centre * buffer[mid + 3]!;
+    let acc2 = centre * buffer[mid + 6]!;
+    let acc3 = centre * buffer[mid + 9]!;
+    for (let r = 0; r < step; r++) {
+      let lo0 = buffer[first + r]!;
+      let lo1 = buffer[first + r + 3]!;
+      let lo2 = buffer[first + r + 6]!;
+      let hi1 = buffer[last - r + 3]!;
+      let hi2 = buffer[last - r + 6]!;
+      let hi3 = buffer[last - r + 9]!;
+      for (let k = r; k < half; k += step) {
+        const t = taps[k]!;
+        const lo3 = buffer[first + k + 9]!;
+        const hi0 = buffer[last - k]!;
+        acc0 += t * (lo0 + hi0);
+        acc1 += t * (lo1 + hi1);
+        acc2 += t * (lo2 + hi2);
+        acc3 += t * (lo3 + hi3);
+        lo0 = lo1;
+        lo1 = lo2;
+        lo2 = lo3;
+        hi3 = hi2;
+        hi2 = hi1;
+        hi1 = hi0;
+      }
+    }
+    values[o] = acc0;
+    values[o + 1] = acc1;
+    values[o + 2] = acc2;
+    values[o + 3] = acc3;
+  }
+}
 
 /**
  * Streaming 48 kHz → 16 kHz decimator: feed chunks of any length in order with `push`, then `flush`
@@ -38,8 +93,11 @@ const FOLDED = Float64Array.from(TAPS.subarray(0, HALF + 1));
  * (ceil(n / 3) samples for n input samples; the signal is taken as zero outside its ends).
  */
 export class Downsampler48kTo16k {
-  /** Input not yet fully used: `length` samples from absolute input index `bufferStart` (may be negative: leading zeros). */
-  private buffer = new Float32Array(HALF + 8192);
+  /**
+   * Input not yet fully used: `length` samples from absolute input index `bufferStart` (may be negative: leading zeros).
+   * Held as doubles, the type the sums are formed in, so the inner loop loads without converting.
+   */
+  private buffer = new Float64Array(HALF + 8192);
   private length = HALF;
   private bufferStart = -HALF;
   private received = 0;
@@ -54,8 +112,10 @@ export class Downsampler48kTo16k {
   /** Emits the outputs that needed input past the end (treated as zeros) and resets. */
   flush(): Float32Array {
     const outputs = Math.ceil(this.received / DECIMATION) - this.nextOutput;
-    this.append(undefined, HALF + DECIMATION);
-    const result = this.drain(this.received + HALF + DECIMATION, outputs);
+    // Outputs come in groups of GROUP: enough zeros for the last group, whose surplus outputs are dropped.
+    const zeros = HALF + GROUP * DECIMATION;
+    this.append(undefined, zeros);
+    const result = this.drain(this.received + zeros).slice(0, outputs);
     this.reset();
     return result;
   }
@@ -72,7 +132,7 @@ export class Downsampler48kTo16k {
   private append(chunk: Float32Array | undefined, count: number): void {
     const needed = this.length + count;
     if (needed > this.buffer.length) {
-      const grown = new Float32Array(Math.max(needed, 2 * this.buffer.length));
+      const grown = new Float64Array(Math.max(needed, 2 * this.buffer.length));
       grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
     }
@@ -81,50 +141,18 @@ export class Downsampler48kTo16k {
     this.length = needed;
   }
 
-  /** Computes every output whose filter window ends before `available`, at most `limit` of them. */
-  private drain(available: number, limit = Number.POSITIVE_INFINITY): Float32Array {
+  /** Computes the outputs whose filter windows end before `available`, in whole groups of GROUP. */
+  private drain(available: number): Float32Array {
     const possible = Math.max(0, Math.ceil((available - HALF) / DECIMATION) - this.nextOutput);
-    const count = Math.min(limit, possible);
+    const count = possible - (possible % GROUP);
     const values = new Float32Array(count);
-    const buffer = this.buffer;
-    const taps = FOLDED;
-    const centre = taps[HALF]!;
-    let first = DECIMATION * this.nextOutput - HALF - this.bufferStart;
-    let o = 0;
-    // Four outputs at a time share each tap load; every output still sums its own terms in the same order as one at a time.
-    for (; o + 4 <= count; o += 4, first += 4 * DECIMATION) {
-      const last = first + FILTER_TAPS - 1;
-      let acc0 = centre * buffer[first + HALF]!;
-      let acc1 = centre * buffer[first + HALF + 3]!;
-      let acc2 = centre * buffer[first + HALF + 6]!;
-      let acc3 = centre * buffer[first + HALF + 9]!;
-      for (let k = 0; k < HALF; k++) {
-        const t = taps[k]!;
-        const lo = first + k;
-        const hi = last - k;
-        acc0 += t * (buffer[lo]! + buffer[hi]!);
-        acc1 += t * (buffer[lo + 3]! + buffer[hi + 3]!);
-        acc2 += t * (buffer[lo + 6]! + buffer[hi + 6]!);
-        acc3 += t * (buffer[lo + 9]! + buffer[hi + 9]!);
-      }
-      values[o] = acc0;
-      values[o + 1] = acc1;
-      values[o + 2] = acc2;
-      values[o + 3] = acc3;
-    }
-    for (; o < count; o++, first += DECIMATION) {
-      // The taps are symmetric: fold the window around its centre to halve the multiplications.
-      const last = first + FILTER_TAPS - 1;
-      let acc = centre * buffer[first + HALF]!;
-      for (let k = 0; k < HALF; k++) acc += taps[k]! * (buffer[first + k]! + buffer[last - k]!);
-      values[o] = acc;
-    }
+    decimate(this.buffer, DECIMATION * this.nextOutput - HALF - this.bufferStart, values);
     this.nextOutput += count;
     // Keep only what the next output's window still needs.
     const keepFrom = DECIMATION * this.nextOutput - HALF;
     const drop = Math.max(0, Math.min(keepFrom - this.bufferStart, this.length));
     if (drop > 0) {
-      buffer.copyWithin(0, drop, this.length);
+      this.buffer.copyWithin(0, drop, this.length);
       this.length -= drop;
       this.bufferStart += drop;
     }

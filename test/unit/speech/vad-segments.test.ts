@@ -1,6 +1,6 @@
 // Unit tests of the pure speech-activity logic (segments, take splitting) and the 48k→16k decimator.
 import { describe, expect, it } from 'vitest';
-import { DECIMATION, Downsampler48kTo16k, downsample48kTo16k, toVadRate } from '../../../main/core/speech/resample.js';
+import { DECIMATION, Downsampler48kTo16k, FILTER_TAPS, downsample48kTo16k, toVadRate } from '../../../main/core/speech/resample.js';
 import { speechActivity, speechFrames, speechRatio, speechSegments, splitAtPauses, takesFromCuts } from '../../../main/core/speech/segments.js';
 
 /** Builds frame probabilities from runs: [value, frames]. */
@@ -157,6 +157,31 @@ describe('downsample48kTo16k', () => {
     parts.push(...stream.flush());
     expect(parts.length).toBe(Math.ceil(noise.length / DECIMATION));
     parts.forEach((value, i) => expect(value).toBeCloseTo(whole[i]!, 6));
+  });
+
+  it('is one symmetric FIR: every output is the taps (read off impulse responses) applied to its window', () => {
+    // Impulses at the three input phases give every tap; noise (of a length that leaves a part group at the end) then
+    // checks the sums output by output, which the interleaved inner loop must reproduce at every position of a group.
+    const taps = new Float64Array(FILTER_TAPS);
+    const half = (FILTER_TAPS - 1) / 2;
+    for (let r = 0; r < DECIMATION; r++) {
+      const at = 3 * 100 + r;
+      const impulse = new Float32Array(600);
+      impulse[at] = 1;
+      downsample48kTo16k(impulse).forEach((value, m) => {
+        const k = at - DECIMATION * m + half;
+        if (k >= 0 && k < FILTER_TAPS) taps[k] = value;
+      });
+    }
+    for (let k = 0; k < FILTER_TAPS; k++) expect(taps[k]).toBe(taps[FILTER_TAPS - 1 - k]);
+    let seed = 11;
+    const noise = Float32Array.from({ length: 2_003 }, () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 2 - 1);
+    const out = downsample48kTo16k(noise);
+    for (let m = 0; m < out.length; m++) {
+      let direct = 0;
+      for (let k = 0; k < FILTER_TAPS; k++) direct += taps[k]! * (noise[DECIMATION * m - half + k] ?? 0);
+      expect(out[m]).toBeCloseTo(direct, 6);
+    }
   });
 
   it('passes 16 kHz through and refuses other rates', () => {

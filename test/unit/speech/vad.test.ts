@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downsample48kTo16k } from '../../../main/core/speech/resample.js';
 import { speechActivity, splitAtPauses, takesFromCuts } from '../../../main/core/speech/segments.js';
-import { SileroVad, VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE } from '../../../main/core/speech/vad.js';
+import { SileroVad, VAD_CONTEXT_SAMPLES, VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, sileroModelPath } from '../../../main/core/speech/vad.js';
+import { ort } from '../../../main/core/ml/runtime/sessions.js';
 import { parseWav, wavSamples } from '../../../main/core/speech/wav.js';
 
 const JFK_PATH = '/work/shared/data/jfk-inaugural-1961.wav';
@@ -103,6 +104,34 @@ describe('SileroVad', () => {
     for (const take of takesFromCuts(cuts, activity.durationSeconds)) expect(take.end - take.start).toBeGreaterThanOrEqual(1.5);
   });
 
+  it('scores like the shipped model run one frame per call', async () => {
+    // The reference: the original graph as published, fed the way the Silero wrapper feeds it.
+    const { InferenceSession, Tensor } = ort();
+    const original = await InferenceSession.create(readFileSync(sileroModelPath()), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+    const sr = new Tensor('int64', BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), []);
+    const frames = Math.floor(jfk.length / VAD_FRAME_SAMPLES);
+    const reference = new Float32Array(frames);
+    let state = new Float32Array(2 * 128);
+    for (let f = 0; f < frames; f++) {
+      const start = f * VAD_FRAME_SAMPLES - VAD_CONTEXT_SAMPLES;
+      const input = new Float32Array(VAD_CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
+      input.set(start < 0 ? jfk.subarray(0, VAD_FRAME_SAMPLES) : jfk.subarray(start, start + input.length), start < 0 ? VAD_CONTEXT_SAMPLES : 0);
+      const out = await original.run({ input: new Tensor('float32', input, [1, input.length]), state: new Tensor('float32', state, [2, 1, 128]), sr });
+      reference[f] = (out.output!.data as Float32Array)[0]!;
+      state = new Float32Array(out.stateN!.data as Float32Array);
+    }
+    await original.release();
+    vad.reset();
+    const ours = await vad.probabilities(jfk);
+    vad.reset();
+    expect(ours.length).toBe(frames);
+    let worst = 0;
+    for (let f = 0; f < frames; f++) worst = Math.max(worst, Math.abs(ours[f]! - reference[f]!));
+    expect(worst).toBeLessThan(1e-5);
+    const segments = (p: Float32Array) => speechActivity(p, { durationSeconds: jfkSeconds }).segments;
+    expect(segments(ours)).toEqual(segments(reference));
+  });
+
   it('gives the same probabilities when streamed in 1600-sample chunks', async () => {
     vad.reset();
     const whole = concat(await vad.probabilities(jfk), await vad.flush());
@@ -151,5 +180,7 @@ describe('SileroVad', () => {
 
   it('rejects a model that is not Silero', async () => {
     await expect(SileroVad.open({ modelPath: '/nonexistent/model.onnx' })).rejects.toThrow();
+    await expect(SileroVad.open({ modelPath: JFK_PATH })).rejects.toThrow(/Not a Silero VAD v5 model/);
+    await expect(SileroVad.open({ modelPath: sileroModelPath().replace('silero_vad_v5', 'silero_vad_legacy') })).rejects.toThrow(/Not a Silero VAD v5 model/);
   });
 });
