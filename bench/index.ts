@@ -5,8 +5,9 @@ import { captureBenchmark } from './capture.bench.js';
 import { type Benchmark, formatTable, machine } from './harness.js';
 import { storeBenchmark } from './store.bench.js';
 import { trainingBenchmark } from './training.bench.js';
+import { voiceBenchmark } from './voice.bench.js';
 
-const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark };
+const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark, voice: voiceBenchmark };
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });

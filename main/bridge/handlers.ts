@@ -13,6 +13,9 @@ import type { Studio } from '../core/studio.js';
 import type { Handlers } from './dispatch.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
+/** About 20 minutes of 24 kHz speech: longer audio goes to a file, not through the bridge. */
+const MAX_PLAYER_BYTES = 64 * 1024 * 1024;
+
 export function createHandlers(studio: Studio, transport: Transport): Handlers {
   const consent = new ConsentService(studio);
   return {
@@ -63,6 +66,16 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
       return { width: rgb.width, height: rgb.height, faces };
     },
     'consent.start': ({ language }) => consent.start(language),
+    'voice.train': (options) => studio.jobs.start('voice.train', options),
+    'voice.models': () => studio.voiceModels.list(),
+    'voice.say': (options) => studio.jobs.start('voice.say', options),
+    'voice.audio': async ({ digest }) => {
+      const info = studio.blobs.info(digest);
+      if (!info) throw new LikenessError('not-found', `No audio ${digest} in this studio.`);
+      if (info.mediaType !== 'audio/wav') throw new LikenessError('invalid-input', `${digest} is not audio.`);
+      if (info.size > MAX_PLAYER_BYTES) throw new LikenessError('payload-too-large', 'This audio is too long for the player; export it with `likeness voice say -o file.wav`.');
+      return { wav: (await studio.blobs.read(digest)).toString('base64') };
+    },
     'consent.current': () => consent.current(),
     'consent.finish': ({ id, recordingId }) => consent.finish(id, recordingId),
     'consent.list': () => consent.list(),

@@ -6,11 +6,12 @@ import { jobs } from './jobs.js';
 import { serve } from './serve.js';
 import { train } from './train.js';
 import type { Verb } from './verb.js';
+import { voice } from './voice.js';
 
 export type { Io, Verb } from './verb.js';
 export { UsageError } from './verb.js';
 
-export const verbs: Record<string, Verb> = { serve, doctor, capture, train, jobs };
+export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, jobs };
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(verbs).map((v) => v.length));

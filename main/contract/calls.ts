@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -62,6 +62,13 @@ export const calls = {
   },
   'consent.finish': { input: z.object({ id: ConsentId, recordingId: RecordingId }).strict(), output: ConsentRecord },
   'consent.list': { input: NoInput, output: z.array(ConsentRecord) },
+  /** Starts training the voice model on the creator's transcribed voice takes (a `voice.train` job). */
+  'voice.train': { input: VoiceTrainOptions, output: Job },
+  'voice.models': { input: NoInput, output: z.array(VoiceModel) },
+  /** Starts speaking text in the creator's voice (a `voice.say` job); its result names the audio and carries WebVTT timings. */
+  'voice.say': { input: VoiceSayOptions, output: Job },
+  /** A WAV of the studio (a spoken text, an A/B/C sample, a take), base64-encoded for the player. */
+  'voice.audio': { input: z.object({ digest: BlobDigest }).strict(), output: z.object({ wav: z.string() }) },
   'capture.record.discard': { input: z.object({ id: RecordingId }).strict(), output: z.object({}) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

@@ -10,7 +10,7 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const JobKind = z.enum(['store.verify', 'store.gc', 'train']);
+export const JobKind = z.enum(['store.verify', 'store.gc', 'train', 'voice.train', 'voice.say']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);
@@ -239,3 +239,71 @@ export const ConsentRecord = z.object({
   capturedBy: z.literal('in-app recorder'),
 });
 export type ConsentRecord = z.infer<typeof ConsentRecord>;
+
+/** Held-out quality of a voice model: distortion of the converted speech against the creator's real takes, beside two baselines. */
+export const VoiceReport = z.object({
+  /** Takes trained on and takes held out (never trained on), with their seconds of speech. */
+  trainTakes: z.number().int().nonnegative(),
+  heldOutTakes: z.number().int().nonnegative(),
+  trainSpeechSeconds: z.number().nonnegative(),
+  /** Mel-cepstral distortion (dB, DTW-aligned, c0 excluded) against the real held-out takes. */
+  mcdSourceDb: z.number(),
+  mcdAffineDb: z.number(),
+  mcdConvertedDb: z.number(),
+  /** 1 − converted/source. */
+  mcdReduction: z.number(),
+  /** converted/affine: under 1 means the network beats one global affine map of the cepstra. */
+  mcdVsAffine: z.number(),
+  f0RmseCents: z.number(),
+  /** Share of aligned frames whose voicing differs. */
+  voicingError: z.number(),
+  /** Mean alignment cost (dB per step) of each round: raw features first, then after each affine conversion. */
+  alignmentCosts: z.array(z.number()),
+  speakingRate: z.object({ ratio: z.number(), wordsPerMinute: z.number().int() }),
+  f0: z.object({ sourceMeanHz: z.number(), targetMeanHz: z.number() }),
+  languages: z.array(z.object({ tag: z.string(), measured: z.boolean(), mcdConvertedDb: z.number().nullable() })),
+  trainingSeconds: z.number().nonnegative(),
+  notes: z.array(z.string()),
+});
+export type VoiceReport = z.infer<typeof VoiceReport>;
+
+/** A blob of the data home's content-addressed store. */
+export const BlobDigest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a blob digest looks like sha256: followed by 64 hex digits');
+
+export const VoiceModelId = z.string().regex(/^voice_[0-9a-f]{16}$/, 'a voice model id looks like voice_ followed by 16 hex digits');
+
+export const VoiceModel = z.object({
+  id: VoiceModelId,
+  /** 1 for the first model of this studio, then counting up. */
+  version: z.number().int().positive(),
+  model: BlobDigest,
+  report: VoiceReport,
+  /** The held-out take heard in the A/B/C player: eSpeak NG (source), converted, and the real take. */
+  samples: z.object({ source: BlobDigest, converted: BlobDigest, real: BlobDigest, text: z.string() }).nullable(),
+  jobId: JobId,
+  createdAt: z.string(),
+});
+export type VoiceModel = z.infer<typeof VoiceModel>;
+
+export const VoiceTrainOptions = z
+  .object({
+    epochs: z.number().int().min(1).max(1000).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    provider: Provider.optional(),
+    threads: z.number().int().min(1).max(256).optional(),
+  })
+  .strict();
+export type VoiceTrainOptions = z.infer<typeof VoiceTrainOptions>;
+
+export const VoiceSayOptions = z
+  .object({
+    /** Any length: it is spoken sentence by sentence. */
+    text: z.string().min(1).max(100_000),
+    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP-47 language tag such as en or pt-BR'),
+    /** Pace relative to the creator's own, 0.5 to 2. */
+    rate: z.number().min(0.5).max(2).optional(),
+    /** Default: the newest voice model. */
+    model: VoiceModelId.optional(),
+  })
+  .strict();
+export type VoiceSayOptions = z.infer<typeof VoiceSayOptions>;

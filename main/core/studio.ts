@@ -5,6 +5,9 @@ import type { StoreStats } from '../contract/models.js';
 import { Recordings } from './capture/recordings.js';
 import { TakesRepository } from './capture/takes-repository.js';
 import { EspeakRunner } from './speech/espeak.js';
+import { VoiceModelsRepository } from './voice/models-repository.js';
+import { voiceSayJob } from './voice/say-job.js';
+import { voiceTrainingJob } from './voice/train-job.js';
 import { FaceTracker } from './vision/tracker.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
@@ -24,6 +27,7 @@ export interface Studio {
   readonly tmpDir: string;
   readonly takes: TakesRepository;
   readonly recordings: Recordings;
+  readonly voiceModels: VoiceModelsRepository;
   /** The face tracker, opened on first use (detector at 224 for live frames, one thread). */
   tracker(): Promise<FaceTracker>;
   /** The eSpeak NG runner (its own child process), started on first use. */
@@ -61,20 +65,25 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
     const events = new StudioEvents();
     const jobsRepo = new JobsRepository(opened);
     jobsRepo.markInterrupted();
+    const takes = new TakesRepository(opened, blobs);
+    const voiceModels = new VoiceModelsRepository(opened, blobs);
+    let espeak: Promise<EspeakRunner> | undefined;
+    const startEspeak = (): Promise<EspeakRunner> => {
+      espeak ??= EspeakRunner.start();
+      espeak.catch(() => (espeak = undefined));
+      return espeak;
+    };
     const jobs = new JobManager(jobsRepo, events, {
       'store.verify': verifyLibraryJob(blobs),
       'store.gc': collectGarbageJob(blobs),
       train: trainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log }),
+      'voice.say': voiceSayJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, models: voiceModels, tmpDir }),
+      'voice.train': voiceTrainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, takes, models: voiceModels, espeak: startEspeak }),
     });
     let closed = false;
     let tracker: Promise<FaceTracker> | undefined;
-    let espeak: Promise<EspeakRunner> | undefined;
     return {
-      espeak() {
-        espeak ??= EspeakRunner.start();
-        espeak.catch(() => (espeak = undefined));
-        return espeak;
-      },
+      espeak: startEspeak,
       tracker() {
         tracker ??= FaceTracker.open({ threads: 1, detectorSize: 224 });
         tracker.catch(() => (tracker = undefined));
@@ -82,8 +91,9 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       },
       home,
       tmpDir,
-      takes: new TakesRepository(opened, blobs),
+      takes,
       recordings,
+      voiceModels,
       db: opened,
       blobs,
       settings: new SettingsRepository(opened),

@@ -1,6 +1,36 @@
-// Entry of the training worker thread: registers the recipes, then serves one training run; training worker thread.
+// Entry of the training worker thread: registers the recipes and the stages' own tasks, then serves one run; training worker thread.
+import { readFileSync } from 'node:fs';
 import { serveTrainingWorker } from './ml/train/worker.js';
 import { registerRecipes } from './recipes.js';
+import { EspeakRunner } from './speech/espeak.js';
+import type { SayTaskInput, SayTaskOutcome } from './voice/say-job.js';
+import { Speaker } from './voice/speaker.js';
+import { type VoiceTrainStart, trainVoice } from './voice/training.js';
 
 registerRecipes();
-void serveTrainingWorker();
+void serveTrainingWorker({
+  voice: (input, io) => trainVoice({ ...(input as Omit<VoiceTrainStart, 'checkpointDir'>), checkpointDir: io.checkpointDir }, io),
+  async say(input, io): Promise<SayTaskOutcome> {
+    const task = input as SayTaskInput;
+    const espeak = await EspeakRunner.start();
+    const speaker = await Speaker.open(new Uint8Array(readFileSync(task.model)), espeak);
+    const stop = new AbortController();
+    try {
+      const spoken = await speaker.speakToFile(task.text, task.language, task.out, {
+        rate: task.rate,
+        signal: stop.signal,
+        onSentence: (sentence, index) => {
+          io.phase(sentence.offset + sentence.text.length, task.text.length, `Spoke sentence ${index + 1} (${sentence.endSeconds.toFixed(1)} s so far)`);
+          if (io.stopRequested()) stop.abort();
+        },
+      });
+      return { ...spoken, stopped: false };
+    } catch (error) {
+      if (stop.signal.aborted) return { seconds: 0, sentences: [], stopped: true };
+      throw error;
+    } finally {
+      await speaker.close();
+      await espeak.close();
+    }
+  },
+});

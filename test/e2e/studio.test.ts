@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openStudio } from '../../main/core/studio.js';
 import { consentCapture } from '../fixtures/test-creator/consent.js';
 import { ensureTestCreator } from '../fixtures/test-creator/generate.js';
+import { ensureTestVoice, importTestVoice } from '../fixtures/test-creator/voice-takes.js';
 import { launchChromium } from '../support/browser.js';
 import { type Served, serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
@@ -279,6 +280,42 @@ describe('studio in the browser', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Interrupted recordings' }).count()).toBe(0);
     await expect.poll(() => page.getByRole('list', { name: 'Takes' }).locator('li[data-take-id]').count()).toBe(1);
   });
+
+  it('trains the voice from the Train screen, shows its report beside both baselines with the A/B/C player, and speaks typed text', async () => {
+    const home = tempDir();
+    const seeded = openStudio(home);
+    await importTestVoice(seeded, await ensureTestVoice(60));
+    await seeded.close();
+    const studio = await serve(['--home', home]);
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await page.goto(studio.url);
+    await page.keyboard.press('Alt+2');
+    const panel = page.getByRole('region', { name: 'Voice' });
+    await panel.getByLabel('Epochs').fill('3');
+    await panel.getByRole('button', { name: 'Train my voice' }).click();
+    await panel.locator('article[data-state="running"]').waitFor({ timeout: 30_000 });
+    const report = panel.getByRole('table', { name: 'Voice quality' });
+    await report.waitFor({ timeout: 600_000 });
+    const rows = await report.locator('tbody tr').allTextContents();
+    expect(rows[0]).toMatch(/eSpeak NG, unconverted\d+\.\d+ dB/);
+    expect(rows[1]).toMatch(/affine map.*\d+\.\d+ dB/);
+    expect(rows[2]).toMatch(/Your voice model\d+\.\d+ dB \(\d+% less than unconverted/);
+    expect(await panel.getByText(/Spanish unmeasured/).count()).toBe(1);
+    const players = panel.getByRole('region', { name: 'Compare voices' }).locator('audio');
+    await expect.poll(() => players.count()).toBe(3);
+    await expect.poll(() => players.evaluateAll((list) => list.every((a) => (a as HTMLAudioElement).src.startsWith('blob:')))).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, '14-train-voice-report.png'), fullPage: true });
+
+    await panel.getByLabel('Text').fill('Hello from my voice twin. It speaks any text I type.');
+    await panel.getByRole('button', { name: 'Speak' }).click();
+    const spoken = panel.getByRole('figure').filter({ hasText: 'Spoken' }).locator('audio');
+    await spoken.waitFor({ timeout: 120_000 });
+    await expect.poll(() => spoken.evaluate((a) => (a as HTMLAudioElement).src)).toMatch(/^blob:/);
+    await expect.poll(() => spoken.evaluate((a) => (a as HTMLAudioElement).readyState)).toBeGreaterThan(0);
+    expect(await spoken.evaluate((a) => (a as HTMLAudioElement).duration)).toBeGreaterThan(2);
+    expect(await panel.getByLabel('Sentence timings').textContent()).toMatch(/WEBVTT[\s\S]*00:00:00\.000 --> [\s\S]*It speaks any text I type\./);
+  }, 900_000);
 
   it('tells the person what to do when the URL has no token', async () => {
     const studio = await serve(['--home', tempDir()]);

@@ -206,6 +206,8 @@ export function cmvn(frames: FeatureFrames): FeatureFrames {
 /**
  * Resamples by windowed-sinc interpolation (Blackman window, ±`taps` input samples at the lower rate's
  * cutoff, so downsampling also low-passes below the new Nyquist). Any rate pair, e.g. 22 050 → 16 000 Hz.
+ * Integer rates whose ratio reduces to L/M with L no larger than the output run polyphase: output j sits at input
+ * position j·M/L, so its taps are one of L fixed filters, computed once per call (22 050 → 24 000 Hz is 160/147).
  */
 export function resample(samples: Float32Array, fromRate: number, toRate: number, taps = 16): Float32Array {
   if (!(fromRate > 0 && toRate > 0)) throw new Error(`resample: invalid rates ${fromRate} → ${toRate}`);
@@ -214,19 +216,81 @@ export function resample(samples: Float32Array, fromRate: number, toRate: number
   const cutoff = Math.min(1, ratio); // relative to the input Nyquist
   const half = Math.ceil(taps / cutoff);
   const out = new Float32Array(Math.floor(samples.length * ratio));
+  const bank = Number.isInteger(fromRate) && Number.isInteger(toRate) ? polyphaseBank(fromRate, toRate, half, cutoff, out.length) : undefined;
+  if (bank) {
+    polyphase(samples, out, bank);
+    return out;
+  }
   for (let j = 0; j < out.length; j++) {
     const centre = j / ratio;
     const first = Math.max(0, Math.ceil(centre - half));
     const last = Math.min(samples.length - 1, Math.floor(centre + half));
     let sum = 0;
-    for (let i = first; i <= last; i++) {
-      const x = i - centre;
-      const arg = Math.PI * x * cutoff;
-      const sinc = x === 0 ? 1 : Math.sin(arg) / arg;
-      const w = 0.42 + 0.5 * Math.cos((Math.PI * x) / half) + 0.08 * Math.cos((2 * Math.PI * x) / half);
-      sum += samples[i]! * sinc * w * cutoff;
-    }
+    for (let i = first; i <= last; i++) sum += samples[i]! * sincTap(i - centre, half, cutoff);
     out[j] = sum;
   }
   return out;
+}
+
+/** Blackman-windowed sinc at offset x (input samples) from the output position, scaled for unit gain below the cutoff. */
+function sincTap(x: number, half: number, cutoff: number): number {
+  const arg = Math.PI * x * cutoff;
+  const sinc = x === 0 ? 1 : Math.sin(arg) / arg;
+  const w = 0.42 + 0.5 * Math.cos((Math.PI * x) / half) + 0.08 * Math.cos((2 * Math.PI * x) / half);
+  return sinc * w * cutoff;
+}
+
+/** Filters of a rational resampler: L phases of 2·half + 1 taps, tap t of phase p at offset t − half − p/L from the output position. */
+interface PolyphaseBank {
+  readonly up: number;
+  readonly down: number;
+  readonly half: number;
+  readonly coefficients: Float64Array;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The bank for fromRate → toRate, or undefined when it has more phases than outputs (a filter per output is no saving).
+ * Building it takes well under a millisecond at the usual rates, so it is not kept between calls.
+ */
+function polyphaseBank(fromRate: number, toRate: number, half: number, cutoff: number, outputs: number): PolyphaseBank | undefined {
+  const g = gcd(fromRate, toRate);
+  const up = toRate / g;
+  const down = fromRate / g;
+  if (up > outputs) return undefined;
+  const span = 2 * half + 1;
+  const coefficients = new Float64Array(up * span);
+  for (let p = 0; p < up; p++) {
+    // Offsets beyond ±half are outside the window: phase p > 0 has no tap at −half − p/L.
+    for (let t = p === 0 ? 0 : 1; t < span; t++) coefficients[p * span + t] = sincTap(t - half - p / up, half, cutoff);
+  }
+  return { up, down, half, coefficients };
+}
+
+/** Fills `out` from `samples` through the bank, taps outside the signal left out (as zeros). */
+function polyphase(samples: Float32Array, out: Float32Array, bank: PolyphaseBank): void {
+  const { up, down, half, coefficients } = bank;
+  const span = 2 * half + 1;
+  const last = samples.length - 1;
+  let base = 0;
+  let phase = 0;
+  for (let j = 0; j < out.length; j++) {
+    // Output j is at input position base + phase/up.
+    const first = base - half;
+    const row = phase * span - first;
+    const from = Math.max(phase === 0 ? first : first + 1, 0);
+    const to = Math.min(base + half, last);
+    let sum = 0;
+    for (let i = from; i <= to; i++) sum += samples[i]! * coefficients[row + i]!;
+    out[j] = sum;
+    phase += down;
+    while (phase >= up) {
+      phase -= up;
+      base++;
+    }
+  }
 }

@@ -80,10 +80,11 @@ export function rms(samples: Float32Array): number {
   return Math.sqrt(sum / samples.length);
 }
 
-/** A mono 16-bit PCM WAV of the samples, scaled by 32768 like wavSamples reads them, rounded and clamped to the 16-bit range. */
-export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
-  const dataLength = samples.length * 2;
-  const bytes = new Uint8Array(44 + dataLength);
+export const WAV_HEADER_BYTES = 44;
+
+/** The 44-byte header of a mono 16-bit PCM WAV holding `dataLength` bytes of samples. */
+export function wavHeader(sampleRate: number, dataLength: number): Uint8Array {
+  const bytes = new Uint8Array(WAV_HEADER_BYTES);
   const view = new DataView(bytes.buffer);
   const text = (offset: number, value: string) => {
     for (let i = 0; i < value.length; i++) view.setUint8(offset + i, value.charCodeAt(i));
@@ -101,8 +102,19 @@ export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array
   view.setUint16(34, 16, true);
   text(36, 'data');
   view.setUint32(40, dataLength, true);
-  for (let i = 0; i < samples.length; i++) {
-    view.setInt16(44 + 2 * i, Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32768))), true);
-  }
   return bytes;
+}
+
+/** 16-bit PCM of the samples, scaled by 32768 like wavSamples reads them, rounded and clamped to the 16-bit range. */
+export function pcm16(samples: Float32Array, out = new Uint8Array(samples.length * 2), offset = 0): Uint8Array {
+  const view = new DataView(out.buffer, out.byteOffset);
+  for (let i = 0; i < samples.length; i++) view.setInt16(offset + 2 * i, Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32768))), true);
+  return out;
+}
+
+/** A mono 16-bit PCM WAV of the samples. */
+export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
+  const bytes = new Uint8Array(WAV_HEADER_BYTES + samples.length * 2);
+  bytes.set(wavHeader(sampleRate, samples.length * 2));
+  return pcm16(samples, bytes, WAV_HEADER_BYTES);
 }

@@ -101,4 +101,19 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'voice models',
+    sql: `
+      CREATE TABLE voice_models (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL UNIQUE,
+        model TEXT NOT NULL,
+        report TEXT NOT NULL,
+        samples TEXT,
+        job_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -12,7 +12,7 @@
 //
 // `aperiodicityToBins` spreads band values over FFT bins (linear between band centres) for synthesis.
 
-import { fftOf, sampleAt } from './dsp.js';
+import { fftOf, phasors, sampleAt, unpackRealPair } from './dsp.js';
 
 export interface AperiodicityOptions {
   /** Hop between frames in seconds; default 0.005 (frame i is centred at i · frameSeconds). */
@@ -38,6 +38,8 @@ export function bandAperiodicity(samples: Float32Array, sampleRate: number, f0: 
   const edges = options.bandEdges ?? defaultBandEdges(sampleRate);
   const bands = edges.length - 1;
   const out: Float32Array[] = [];
+  let work = new FrameWork(0);
+  const sums = new Float64Array(2 * LAG_STEPS + 1);
   for (let frame = 0; frame < f0.length; frame++) {
     const hz = f0[frame]!;
     const ap = new Float32Array(bands).fill(1);
@@ -46,52 +48,60 @@ export function bandAperiodicity(samples: Float32Array, sampleRate: number, f0: 
     const period = sampleRate / hz;
     const halfLen = Math.round(1.5 * period);
     const n = 2 ** Math.ceil(Math.log2(2 * halfLen + 1));
+    if (work.n < n) work = new FrameWork(n);
+    const { re, im, crossRe, crossIm, energyA, energyB, cos, sin, rampRe, rampIm } = work;
     const fft = fftOf(n);
     const lag = Math.round(period);
     const centre = Math.round(frame * frameSeconds * sampleRate);
     const a0 = centre - Math.round(period / 2);
     // z = a + j·b, split after one complex FFT.
-    const re = new Float64Array(n);
-    const im = new Float64Array(n);
+    re.fill(0, 0, n);
+    im.fill(0, 0, n);
+    phasors(Math.PI / (halfLen + 1), halfLen + 1, cos, sin);
     for (let i = -halfLen; i <= halfLen; i++) {
-      const w = 0.5 + 0.5 * Math.cos((Math.PI * i) / (halfLen + 1));
+      const w = 0.5 + 0.5 * cos[Math.abs(i)]!;
       re[(i + n) % n] = w * sampleAt(samples, a0 + i);
       im[(i + n) % n] = w * sampleAt(samples, a0 + lag + i);
     }
     fft.forward(re, im);
     const half = n / 2;
-    const crossRe = new Float64Array(half + 1);
-    const crossIm = new Float64Array(half + 1);
-    const energyA = new Float64Array(half + 1);
-    const energyB = new Float64Array(half + 1);
-    for (let k = 0; k <= half; k++) {
-      const j = (n - k) % n;
-      const ar = (re[k]! + re[j]!) / 2;
-      const ai = (im[k]! - im[j]!) / 2;
-      const br = (im[k]! + im[j]!) / 2;
-      const bi = -(re[k]! - re[j]!) / 2;
+    unpackRealPair(re, im, n, (k, ar, ai, br, bi) => {
       // conj(A)·B
       crossRe[k] = ar * br + ai * bi;
       crossIm[k] = ar * bi - ai * br;
       energyA[k] = ar * ar + ai * ai;
       energyB[k] = br * br + bi * bi;
-    }
-    // B ≈ A·e^{−jωd} with d = lag − period (the shift beyond one period); undo with e^{+jωd}, refining d.
+    });
+    // B ≈ A·e^{−jωd} with d = lag − period (the shift beyond one period); undo with e^{+jωd}, refining d over the grid
+    // d_s = base + s·step. The full-band sum at d_s is Re Σ_k X[k]·e^{jω_k·d_first}·e^{jω_k·step·(s + LAG_STEPS)}: per bin,
+    // one rotation per grid step instead of a cosine and a sine.
     const base = lag - period;
+    const step = (LAG_RANGE * period) / LAG_STEPS;
+    phasors((2 * Math.PI * (base - LAG_STEPS * step)) / n, half + 1, cos, sin);
+    phasors((2 * Math.PI * step) / n, half + 1, rampRe, rampIm);
+    sums.fill(0);
+    for (let k = 0; k <= half; k++) {
+      let wr = crossRe[k]! * cos[k]! - crossIm[k]! * sin[k]!;
+      let wi = crossRe[k]! * sin[k]! + crossIm[k]! * cos[k]!;
+      const vr = rampRe[k]!;
+      const vi = rampIm[k]!;
+      for (let t = 0; t < sums.length; t++) {
+        sums[t] = sums[t]! + wr;
+        const r = wr * vr - wi * vi;
+        wi = wr * vi + wi * vr;
+        wr = r;
+      }
+    }
     let bestD = base;
     let best = -Infinity;
     for (let s = -LAG_STEPS; s <= LAG_STEPS; s++) {
-      const d = base + (s / LAG_STEPS) * LAG_RANGE * period;
-      let sum = 0;
-      for (let k = 0; k <= half; k++) {
-        const ph = (2 * Math.PI * k * d) / n;
-        sum += crossRe[k]! * Math.cos(ph) - crossIm[k]! * Math.sin(ph);
-      }
+      const sum = sums[s + LAG_STEPS]!;
       if (sum > best) {
         best = sum;
-        bestD = d;
+        bestD = base + (s / LAG_STEPS) * LAG_RANGE * period;
       }
     }
+    phasors((2 * Math.PI * bestD) / n, half + 1, cos, sin);
     for (let b = 0; b < bands; b++) {
       const lo = Math.ceil((edges[b]! * n) / sampleRate);
       const hi = Math.min(half, Math.floor((edges[b + 1]! * n) / sampleRate - (b + 1 < bands ? 1e-9 : 0)));
@@ -99,8 +109,7 @@ export function bandAperiodicity(samples: Float32Array, sampleRate: number, f0: 
       let ea = 0;
       let eb = 0;
       for (let k = lo; k <= hi; k++) {
-        const ph = (2 * Math.PI * k * bestD) / n;
-        c += crossRe[k]! * Math.cos(ph) - crossIm[k]! * Math.sin(ph);
+        c += crossRe[k]! * cos[k]! - crossIm[k]! * sin[k]!;
         ea += energyA[k]!;
         eb += energyB[k]!;
       }
@@ -109,6 +118,35 @@ export function bandAperiodicity(samples: Float32Array, sampleRate: number, f0: 
     }
   }
   return out;
+}
+
+/** Scratch buffers for FFTs up to size n (frames of lower F0 need larger ones). */
+class FrameWork {
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  readonly crossRe: Float64Array;
+  readonly crossIm: Float64Array;
+  readonly energyA: Float64Array;
+  readonly energyB: Float64Array;
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
+  readonly rampRe: Float64Array;
+  readonly rampIm: Float64Array;
+
+  constructor(readonly n: number) {
+    const bins = n / 2 + 1;
+    this.re = new Float64Array(n);
+    this.im = new Float64Array(n);
+    this.crossRe = new Float64Array(bins);
+    this.crossIm = new Float64Array(bins);
+    this.energyA = new Float64Array(bins);
+    this.energyB = new Float64Array(bins);
+    // Also the window's half (at most n/2 + 1 values).
+    this.cos = new Float64Array(bins);
+    this.sin = new Float64Array(bins);
+    this.rampRe = new Float64Array(bins);
+    this.rampIm = new Float64Array(bins);
+  }
 }
 
 /** Band values spread over bins 0..fftSize/2: linear between band centres, constant beyond the first and last centre. */

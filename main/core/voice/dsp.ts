@@ -74,3 +74,38 @@ export function sampleAt(samples: Float32Array, i: number): number {
   if (samples.length === 0) return 0;
   return samples[Math.min(samples.length - 1, Math.max(0, i))]!;
 }
+
+/** Steps between exact anchors in `phasors`. */
+const PHASOR_ANCHOR = 64;
+
+/**
+ * cos(kθ) and sin(kθ) for k = 0..count − 1 into `re` and `im`. Frames need hundreds of these for windows, lifters and
+ * phase ramps; a rotation per step is ~10× cheaper than Math.cos/sin, and re-anchoring on them every PHASOR_ANCHOR steps
+ * keeps the rounding error near 1e-14.
+ */
+export function phasors(theta: number, count: number, re: Float64Array, im: Float64Array): void {
+  const c = Math.cos(theta);
+  const s = Math.sin(theta);
+  for (let k = 0; k < count; k++) {
+    if (k % PHASOR_ANCHOR === 0) {
+      re[k] = Math.cos(k * theta);
+      im[k] = Math.sin(k * theta);
+    } else {
+      const pr = re[k - 1]!;
+      const pi = im[k - 1]!;
+      re[k] = pr * c - pi * s;
+      im[k] = pr * s + pi * c;
+    }
+  }
+}
+
+/**
+ * After one complex FFT of two real signals packed as z = a + j·b, hands each bin k = 0..n/2 of A and B to `bin`:
+ * A[k] = (Z[k] + conj Z[n−k]) / 2, B[k] = (Z[k] − conj Z[n−k]) / 2j. One transform serves two frames.
+ */
+export function unpackRealPair(re: Float64Array, im: Float64Array, n: number, bin: (k: number, ar: number, ai: number, br: number, bi: number) => void): void {
+  for (let k = 0; k <= n / 2; k++) {
+    const j = (n - k) % n;
+    bin(k, (re[k]! + re[j]!) / 2, (im[k]! - im[j]!) / 2, (im[k]! + im[j]!) / 2, -(re[k]! - re[j]!) / 2);
+  }
+}

@@ -11,7 +11,7 @@
 // Scale: for a harmonic of amplitude A the envelope is ≈ A²·fs/(4·F0) (a two-sided power spectral density per sample),
 // which is what `synthesize` (synthesis.ts) expects, and white noise of variance σ² gives ≈ σ².
 
-import { defaultFftSize, fftOf, realCepstrum, sampleAt } from './dsp.js';
+import { defaultFftSize, fftOf, phasors, sampleAt, unpackRealPair } from './dsp.js';
 
 export interface EnvelopeOptions {
   /** Hop between frames in seconds; default 0.005 (frame i is centred at i · frameSeconds). */
@@ -29,10 +29,12 @@ export interface EnvelopeOptions {
 /** Power floor added before the logarithm, relative to the frame's mean power (plus an absolute floor). */
 const RELATIVE_FLOOR = 1e-9;
 const ABSOLUTE_FLOOR = 1e-16;
-
 /**
  * Spectral envelope (power) of each frame of `f0` (as produced by `estimateF0`, one value per frame, 0 = unvoiced):
  * one Float32Array of fftSize/2 + 1 bins per frame.
+ *
+ * Frames go through the FFTs in pairs, one as the real and one as the imaginary part: the windowed signals are real
+ * and the log spectra and cepstra real and even, so one complex transform serves two frames at every step.
  */
 export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayLike<number>, options: EnvelopeOptions = {}): Float32Array[] {
   const frameSeconds = options.frameSeconds ?? 0.005;
@@ -42,58 +44,142 @@ export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayL
   const q1 = options.q1 ?? -0.15;
   const fft = fftOf(n);
   const half = n / 2;
+  // The window (3 periods) must fit the FFT.
+  const minHz = Math.max(f0Floor, (3 * sampleRate) / (n - 1));
+  const frameHz = (frame: number): number => {
+    const raw = f0[frame]!;
+    return Math.max(raw > 0 ? raw : defaultF0, minHz);
+  };
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  const power = new Float64Array(half + 1);
-  const smooth = new Float64Array(half + 1);
+  const work = new FrameWork(n, Math.round((1.5 * sampleRate) / minHz) + 1);
+  const logA = new Float64Array(half + 1);
+  const logB = new Float64Array(half + 1);
   const out: Float32Array[] = [];
-  for (let frame = 0; frame < f0.length; frame++) {
-    const raw = f0[frame]!;
-    // The window (3 periods) must fit the FFT.
-    const hz = Math.max(raw > 0 ? raw : defaultF0, f0Floor, (3 * sampleRate) / (n - 1));
-    const centre = Math.round(frame * frameSeconds * sampleRate);
-    const halfLen = Math.round((1.5 * sampleRate) / hz);
+  for (let frame = 0; frame < f0.length; frame += 2) {
+    const paired = frame + 1 < f0.length;
+    const hzA = frameHz(frame);
+    const hzB = paired ? frameHz(frame + 1) : hzA;
     re.fill(0);
     im.fill(0);
+    work.window(samples, Math.round(frame * frameSeconds * sampleRate), hzA, sampleRate, re);
+    if (paired) work.window(samples, Math.round((frame + 1) * frameSeconds * sampleRate), hzB, sampleRate, im);
+    fft.forward(re, im);
+    const { powerA, powerB } = work;
+    unpackRealPair(re, im, n, (k, ar, ai, br, bi) => {
+      powerA[k] = ar * ar + ai * ai;
+      powerB[k] = br * br + bi * bi;
+    });
+    work.smoothedLogPower(powerA, hzA, sampleRate, logA);
+    work.smoothedLogPower(powerB, hzB, sampleRate, logB);
+    // Real cepstra of the even extensions.
+    for (let k = 0; k <= half; k++) {
+      re[k] = logA[k]!;
+      im[k] = logB[k]!;
+    }
+    for (let k = half + 1; k < n; k++) {
+      re[k] = logA[n - k]!;
+      im[k] = logB[n - k]!;
+    }
+    fft.inverse(re, im);
+    work.lifter(re, hzA, sampleRate, q1);
+    work.lifter(im, hzB, sampleRate, q1);
+    fft.forward(re, im);
+    out.push(exponential(re, half + 1));
+    if (paired) out.push(exponential(im, half + 1));
+  }
+  return out;
+}
+
+function exponential(logEnvelope: Float64Array, bins: number): Float32Array {
+  const env = new Float32Array(bins);
+  for (let k = 0; k < bins; k++) env[k] = Math.exp(logEnvelope[k]!);
+  return env;
+}
+
+/** Per-frame steps of `cheapTrick` with their scratch buffers, allocated once per call. */
+class FrameWork {
+  readonly powerA: Float64Array;
+  readonly powerB: Float64Array;
+  private readonly n: number;
+  private readonly smooth: Float64Array;
+  private readonly mirror: Float64Array;
+  private readonly cum: Float64Array;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+
+  constructor(n: number, maxWindowHalf: number) {
+    const bins = n / 2 + 1;
+    this.n = n;
+    this.powerA = new Float64Array(bins);
+    this.powerB = new Float64Array(bins);
+    this.smooth = new Float64Array(bins);
+    this.mirror = new Float64Array(bins);
+    // Long enough for the smoothing rectangle of any F0 up to Nyquist.
+    this.cum = new Float64Array(4 * bins);
+    this.cos = new Float64Array(Math.max(bins, maxWindowHalf + 1));
+    this.sin = new Float64Array(Math.max(bins, maxWindowHalf + 1));
+  }
+
+  /** Hann window 3 periods long centred on `centre`, normalised to unit energy, windowed mean removed, into `out` (circular). */
+  window(samples: Float32Array, centre: number, hz: number, sampleRate: number, out: Float64Array): void {
+    const n = this.n;
+    const halfLen = Math.round((1.5 * sampleRate) / hz);
+    const w = this.cos;
+    phasors((Math.PI * hz) / (1.5 * sampleRate), halfLen + 1, w, this.sin);
+    for (let i = 0; i <= halfLen; i++) w[i] = 0.5 + 0.5 * w[i]!;
     let wSum = 0;
     let wSq = 0;
     let xw = 0;
     for (let i = -halfLen; i <= halfLen; i++) {
-      const w = 0.5 + 0.5 * Math.cos((Math.PI * i * hz) / (1.5 * sampleRate));
-      wSum += w;
-      wSq += w * w;
-      xw += w * sampleAt(samples, centre + i);
+      const wi = w[Math.abs(i)]!;
+      wSum += wi;
+      wSq += wi * wi;
+      xw += wi * sampleAt(samples, centre + i);
     }
     const norm = 1 / Math.sqrt(wSq);
     const mean = xw / wSum;
-    for (let i = -halfLen; i <= halfLen; i++) {
-      const w = 0.5 + 0.5 * Math.cos((Math.PI * i * hz) / (1.5 * sampleRate));
-      re[(i + n) % n] = (sampleAt(samples, centre + i) - mean) * w * norm;
-    }
-    fft.forward(re, im);
-    for (let k = 0; k <= half; k++) power[k] = re[k]! * re[k]! + im[k]! * im[k]!;
-    dcCorrection(power, (hz * n) / sampleRate);
-    linearSmoothing(power, smooth, ((2 * hz) / 3) * (n / sampleRate));
+    for (let i = -halfLen; i <= halfLen; i++) out[(i + n) % n] = (sampleAt(samples, centre + i) - mean) * w[Math.abs(i)]! * norm;
+  }
+
+  /** DC correction, linear smoothing over 2·F0/3 and the floored logarithm of one frame's power spectrum, into `out`. */
+  smoothedLogPower(power: Float64Array, hz: number, sampleRate: number, out: Float64Array): void {
+    const n = this.n;
+    const half = n / 2;
+    dcCorrection(power, (hz * n) / sampleRate, this.mirror);
+    linearSmoothing(power, this.smooth, ((2 * hz) / 3) * (n / sampleRate), this.cum);
+    const smooth = this.smooth;
     let meanPower = 0;
     for (let k = 0; k <= half; k++) meanPower += smooth[k]!;
     meanPower /= half + 1;
     const floor = meanPower * RELATIVE_FLOOR + ABSOLUTE_FLOOR;
-    for (let k = 0; k <= half; k++) smooth[k] = Math.log(smooth[k]! + floor);
-    realCepstrum(smooth, fft, re, im);
-    // Lifter (symmetric in quefrency) and back to the log spectrum.
-    for (let q = 1; q <= half; q++) {
-      const x = (Math.PI * hz * q) / sampleRate;
-      const lifter = (Math.sin(x) / x) * (1 - 2 * q1 + 2 * q1 * Math.cos(2 * x));
-      re[q] = re[q]! * lifter;
-      if (q < half) re[n - q] = re[n - q]! * lifter;
-    }
-    im.fill(0);
-    fft.forward(re, im);
-    const env = new Float32Array(half + 1);
-    for (let k = 0; k <= half; k++) env[k] = Math.exp(re[k]!);
-    out.push(env);
+    for (let k = 0; k <= half; k++) out[k] = Math.log(smooth[k]! + floor);
   }
-  return out;
+
+  /** Smoothing and compensation lifters on a real cepstrum (symmetric in quefrency). */
+  lifter(cepstrum: Float64Array, hz: number, sampleRate: number, q1: number): void {
+    const n = this.n;
+    const half = n / 2;
+    const theta = (Math.PI * hz) / sampleRate;
+    phasors(theta, half + 1, this.cos, this.sin);
+    for (let q = 1; q <= half; q++) {
+      const x = theta * q;
+      const c = this.cos[q]!;
+      const s = this.sin[q]!;
+      // cos 2x = cos²x − sin²x
+      const lifter = (s / x) * (1 - 2 * q1 + 2 * q1 * (c * c - s * s));
+      cepstrum[q] = cepstrum[q]! * lifter;
+      if (q < half) cepstrum[n - q] = cepstrum[n - q]! * lifter;
+    }
+  }
+}
+
+/** p at the integer bin b mirrored at 0 and at Nyquist (what linear interpolation gives at a whole bin). */
+function mirrored(p: Float64Array, b: number): number {
+  const half = p.length - 1;
+  let x = Math.abs(b);
+  if (x > half) x = Math.max(0, 2 * half - x);
+  return p[x]!;
 }
 
 /** Linear interpolation of p at fractional bin b, mirrored at 0 and at Nyquist. */
@@ -106,27 +192,36 @@ function interpMirrored(p: Float64Array, b: number): number {
   return p[i]! * (1 - f) + p[i + 1]! * f;
 }
 
-/** Adds the mirror image around 0 Hz to the bins below F0 (f0Bins = F0 in bins). */
-function dcCorrection(power: Float64Array, f0Bins: number): void {
-  const copy = Float64Array.from(power);
+/** Adds the mirror image around 0 Hz to the bins below F0 (f0Bins = F0 in bins); `copy` is scratch of power's length. */
+function dcCorrection(power: Float64Array, f0Bins: number, copy: Float64Array): void {
+  copy.set(power);
   for (let k = 0; k < f0Bins && k < power.length; k++) power[k] = power[k]! + interpMirrored(copy, f0Bins - k);
 }
 
-/** Mean of `power` over a rectangle `width` bins wide around each bin (mirrored at the ends), via a cumulative integral. */
-function linearSmoothing(power: Float64Array, out: Float64Array, width: number): void {
+/**
+ * Mean of `power` over a rectangle `width` bins wide around each bin (mirrored at the ends), via a cumulative integral
+ * (in `scratch` when it is long enough).
+ */
+function linearSmoothing(power: Float64Array, out: Float64Array, width: number, scratch: Float64Array): void {
   const half = power.length - 1;
   const margin = Math.ceil(width) + 2;
   const len = half + 1 + 2 * margin;
+  const cum = scratch.length > len ? scratch : new Float64Array(len + 1);
   // cum[j] = integral of the piecewise-constant extended spectrum (cell j spans [j − 0.5, j + 0.5] in extended bins) up to j + 0.5.
-  const cum = new Float64Array(len + 1);
-  for (let j = 0; j < len; j++) cum[j + 1] = cum[j]! + interpMirrored(power, j - margin);
-  const integral = (x: number): number => {
-    // x in extended bins; cum at position (j − 0.5) is cum[j].
-    const pos = x + 0.5;
-    const i = Math.min(len - 1, Math.max(0, Math.floor(pos)));
-    const f = pos - i;
-    return cum[i]! + (cum[i + 1]! - cum[i]!) * f;
-  };
+  cum[0] = 0;
+  for (let j = 0; j < len; j++) cum[j + 1] = cum[j]! + mirrored(power, j - margin);
   const w = Math.max(width, 1e-6);
-  for (let k = 0; k <= half; k++) out[k] = Math.max(0, (integral(k + margin + w / 2) - integral(k + margin - w / 2)) / w);
+  for (let k = 0; k <= half; k++) {
+    const upper = integral(cum, len, k + margin + w / 2);
+    const lower = integral(cum, len, k + margin - w / 2);
+    out[k] = Math.max(0, (upper - lower) / w);
+  }
+}
+
+/** The cumulative integral at x extended bins (cum at position j − 0.5 is cum[j]), linear within a cell. */
+function integral(cum: Float64Array, len: number, x: number): number {
+  const pos = x + 0.5;
+  const i = Math.min(len - 1, Math.max(0, Math.floor(pos)));
+  const f = pos - i;
+  return cum[i]! + (cum[i + 1]! - cum[i]!) * f;
 }

@@ -7,7 +7,7 @@
 // Beta-distributed threshold for which it is the first minimum under the threshold (the YIN absolute-threshold rule), with
 // parabolic interpolation. A Viterbi pass over candidates plus an unvoiced state, with a log-frequency transition cost and a
 // voicing-switch cost, picks the track; frame energy gates the voicing.
-import { fftOf } from '../speech/fft.js';
+import { type ComplexFft, fftOf } from '../speech/fft.js';
 
 export interface F0Options {
   /** Hop between frames in seconds; default 0.005. */
@@ -130,70 +130,72 @@ export function estimateF0(samples: Float32Array, sampleRate: number, options: F
 
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  const diff = new Float64Array(maxLag + 1);
   const cmnd = new Float64Array(maxLag + 1);
-  const candidates: Candidate[][] = new Array<Candidate[]>(frames);
+  const candidates: Candidate[][] = new Array<Candidate[]>(frames).fill([]);
   const rmsOf = new Float64Array(frames);
-  const bestCmnd = new Float64Array(frames);
+  const bestCmnd = new Float64Array(frames).fill(1);
 
+  // Window [start, start + win) of `padded` is centred on sample f · hop.
+  const audible: number[] = [];
   for (let f = 0; f < frames; f++) {
-    const start = f * hop; // window [start, start + win) of `padded` is centred on sample f · hop
+    const start = f * hop;
     let mean = 0;
     for (let j = 0; j < win; j++) mean += padded[start + j]!;
     mean /= win;
     const energy = squares[start + win]! - squares[start]!;
-    const rms = Math.sqrt(Math.max(0, energy / win - mean * mean));
-    rmsOf[f] = rms;
-    bestCmnd[f] = 1;
-    if (rms < SILENCE_RMS) {
-      candidates[f] = [];
-      continue;
+    rmsOf[f] = Math.sqrt(Math.max(0, energy / win - mean * mean));
+    if (rmsOf[f]! >= SILENCE_RMS) audible.push(f);
+  }
+
+  // Cross term r(τ) = Σ_{j<win} x[j]·x[j+τ] of each frame as conj(A)·B, A and B the FFTs of a = x[0, win) and
+  // b = x[0, span), packed as the real and imaginary parts of one FFT. r is real, so two frames share the inverse FFT:
+  // the first frame's product P and the second's Q go in as P + j·Q and come out as the real and imaginary parts.
+  const half = n / 2;
+  const pRe = new Float64Array(half + 1);
+  const pIm = new Float64Array(half + 1);
+  const qRe = new Float64Array(half + 1);
+  const qIm = new Float64Array(half + 1);
+  for (let p = 0; p < audible.length; p += 2) {
+    const paired = p + 1 < audible.length;
+    crossSpectrum(fft, padded, audible[p]! * hop, win, span, re, im, pRe, pIm);
+    if (paired) crossSpectrum(fft, padded, audible[p + 1]! * hop, win, span, re, im, qRe, qIm);
+    else {
+      qRe.fill(0);
+      qIm.fill(0);
     }
-    // Cross term r(τ) = Σ_{j<win} x[j]·x[j+τ]: pack a = x[0, win) as real and b = x[0, span) as imaginary part, one FFT,
-    // then R = conj(A)·B and one inverse FFT.
-    for (let j = 0; j < n; j++) {
-      re[j] = j < win ? padded[start + j]! : 0;
-      im[j] = j < span ? padded[start + j]! : 0;
-    }
-    fft.run(re, im, false);
-    for (let k = 0; k <= n / 2; k++) {
+    for (let k = 0; k <= half; k++) {
       const m = (n - k) % n;
-      const zr = re[k]!;
-      const zi = im[k]!;
-      const cr = re[m]!;
-      const ci = im[m]!;
-      // A = (Z[k] + conj Z[n−k]) / 2, B = (Z[k] − conj Z[n−k]) / 2i
-      const ar = (zr + cr) / 2;
-      const ai = (zi - ci) / 2;
-      const br = (zi + ci) / 2;
-      const bi = -(zr - cr) / 2;
-      // conj(A)·B
-      const pr = ar * br + ai * bi;
-      const pi = ar * bi - ai * br;
-      re[k] = pr;
-      im[k] = pi;
+      const pr = pRe[k]!;
+      const pi = pIm[k]!;
+      const qr = qRe[k]!;
+      const qi = qIm[k]!;
+      re[k] = pr - qi;
+      im[k] = pi + qr;
       if (m !== k) {
-        // Bin n−k of conj(A)·B is the conjugate of bin k only for real a, b, which they are.
-        re[m] = pr;
-        im[m] = -pi;
+        // Bin n−k of a real signal's spectrum is the conjugate of bin k: P[n−k] + j·Q[n−k] = conj P[k] + j·conj Q[k].
+        re[m] = pr + qi;
+        im[m] = qr - pi;
       }
     }
     fft.run(re, im, true);
-    const e0 = energy;
-    let running = 0;
-    diff[0] = 0;
-    cmnd[0] = 1;
-    for (let tau = 1; tau <= maxLag; tau++) {
-      const eTau = squares[start + tau + win]! - squares[start + tau]!;
-      const d = Math.max(0, e0 + eTau - (2 * re[tau]!) / n);
-      diff[tau] = d;
-      running += d;
-      cmnd[tau] = running > 0 ? (d * tau) / running : 1;
+    for (let side = 0; side < (paired ? 2 : 1); side++) {
+      const f = audible[p + side]!;
+      const r = side === 0 ? re : im;
+      const start = f * hop;
+      const e0 = squares[start + win]! - squares[start]!;
+      let running = 0;
+      cmnd[0] = 1;
+      for (let tau = 1; tau <= maxLag; tau++) {
+        const eTau = squares[start + tau + win]! - squares[start + tau]!;
+        const d = Math.max(0, e0 + eTau - (2 * r[tau]!) / n);
+        running += d;
+        cmnd[tau] = running > 0 ? (d * tau) / running : 1;
+      }
+      candidates[f] = frameCandidates(cmnd, minLag, maxLag, sampleRate, weights);
+      let best = 1;
+      for (let tau = minLag; tau < maxLag; tau++) best = Math.min(best, cmnd[tau]!);
+      bestCmnd[f] = best;
     }
-    candidates[f] = frameCandidates(cmnd, minLag, maxLag, sampleRate, weights);
-    let best = 1;
-    for (let tau = minLag; tau < maxLag; tau++) best = Math.min(best, cmnd[tau]!);
-    bestCmnd[f] = best;
   }
 
   // Voicing probability per frame: a logistic in the best CMND value (midpoint 2 × threshold) times an energy gate that
@@ -219,6 +221,33 @@ export function estimateF0(samples: Float32Array, sampleRate: number, options: F
     periodicity[f] = Math.min(1, Math.max(0, 1 - (c ? c.cmnd : bestCmnd[f]!)));
   }
   return { times, f0, periodicity };
+}
+
+/**
+ * conj(A)·B on bins 0..n/2 into outRe/outIm, A and B the spectra of a = x[start, start + win) and b = x[start, start + span)
+ * (zero-padded to the FFT size), from one FFT of a + j·b in re/im.
+ */
+function crossSpectrum(fft: ComplexFft, x: Float64Array, start: number, win: number, span: number, re: Float64Array, im: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+  const n = fft.n;
+  for (let j = 0; j < n; j++) {
+    re[j] = j < win ? x[start + j]! : 0;
+    im[j] = j < span ? x[start + j]! : 0;
+  }
+  fft.run(re, im, false);
+  for (let k = 0; k <= n / 2; k++) {
+    const m = (n - k) % n;
+    const zr = re[k]!;
+    const zi = im[k]!;
+    const cr = re[m]!;
+    const ci = im[m]!;
+    // A = (Z[k] + conj Z[n−k]) / 2, B = (Z[k] − conj Z[n−k]) / 2i
+    const ar = (zr + cr) / 2;
+    const ai = (zi - ci) / 2;
+    const br = (zi + ci) / 2;
+    const bi = -(zr - cr) / 2;
+    outRe[k] = ar * br + ai * bi;
+    outIm[k] = ar * bi - ai * br;
+  }
 }
 
 /**

@@ -39,6 +39,58 @@ export function warpFrequency(omega: number, alpha: number): number {
   return omega + 2 * Math.atan2(alpha * Math.sin(omega), 1 - alpha * Math.cos(omega));
 }
 
+const forwardMatrices = new Map<string, Float64Array>();
+const inverseMatrices = new Map<string, Float64Array>();
+/** Matrices kept per direction: analysis and synthesis use one (size, order, α) each; tests a few more. */
+const MAX_CACHED_MATRICES = 8;
+
+function remember(cache: Map<string, Float64Array>, key: string, matrix: Float64Array): void {
+  if (cache.size >= MAX_CACHED_MATRICES) cache.delete(cache.keys().next().value!);
+  cache.set(key, matrix);
+}
+
+/**
+ * Forward map (order + 1 rows of `bins` weights): the warped-grid interpolation and the trapezoidal cosine projection are
+ * both linear in the log amplitude, so their product is one small matrix, 4× fewer operations per frame than projecting
+ * the 4·(bins − 1) + 1 grid points.
+ */
+function forwardMatrix(bins: number, order: number, alpha: number): Float64Array {
+  const key = `${bins}/${order}/${alpha}`;
+  const cached = forwardMatrices.get(key);
+  if (cached) return cached;
+  const half = bins - 1;
+  const grid = 4 * half;
+  const matrix = new Float64Array((order + 1) * bins);
+  for (let g = 0; g <= grid; g++) {
+    // Uniform grid on the warped axis, mapped back to (fractional) bins.
+    const x = (warpFrequency((Math.PI * g) / grid, -alpha) / Math.PI) * half;
+    const i = Math.min(half - 1, Math.floor(x));
+    const f = x - i;
+    const trap = g === 0 || g === grid ? 0.5 : 1;
+    for (let m = 0; m <= order; m++) {
+      const w = ((m === 0 ? 1 : 2) / grid) * trap * Math.cos((m * Math.PI * g) / grid);
+      matrix[m * bins + i] = matrix[m * bins + i]! + w * (1 - f);
+      matrix[m * bins + i + 1] = matrix[m * bins + i + 1]! + w * f;
+    }
+  }
+  remember(forwardMatrices, key, matrix);
+  return matrix;
+}
+
+/** Inverse map: cos(m·β(ω_k)) at row k, column m, for bins k = 0..half. */
+function inverseMatrix(half: number, order: number, alpha: number): Float64Array {
+  const key = `${half}/${order}/${alpha}`;
+  const cached = inverseMatrices.get(key);
+  if (cached) return cached;
+  const matrix = new Float64Array((order + 1) * (half + 1));
+  for (let k = 0; k <= half; k++) {
+    const beta = warpFrequency((Math.PI * k) / half, alpha);
+    for (let m = 0; m <= order; m++) matrix[k * (order + 1) + m] = Math.cos(m * beta);
+  }
+  remember(inverseMatrices, key, matrix);
+  return matrix;
+}
+
 /** Envelope (power, fftSize/2 + 1 bins) of each frame → mel-cepstrum (order + 1 coefficients, natural-log amplitude units). */
 export function envelopeToMcep(envelope: Float32Array[], sampleRate: number, options: McepOptions = {}): Float32Array[] {
   const order = options.order ?? 39;
@@ -46,33 +98,37 @@ export function envelopeToMcep(envelope: Float32Array[], sampleRate: number, opt
   const out: Float32Array[] = [];
   if (envelope.length === 0) return out;
   const bins = envelope[0]!.length;
-  const half = bins - 1;
-  // Uniform grid on the warped axis, mapped back to (fractional) bins.
-  const grid = 4 * half;
-  const pos = new Float64Array(grid + 1);
-  for (let g = 0; g <= grid; g++) pos[g] = (warpFrequency((Math.PI * g) / grid, -alpha) / Math.PI) * half;
-  const cosTable = new Float64Array((order + 1) * (grid + 1));
-  for (let m = 0; m <= order; m++) {
-    for (let g = 0; g <= grid; g++) {
-      const trap = g === 0 || g === grid ? 0.5 : 1;
-      cosTable[m * (grid + 1) + g] = ((m === 0 ? 1 : 2) / grid) * trap * Math.cos((m * Math.PI * g) / grid);
-    }
-  }
+  const matrix = forwardMatrix(bins, order, alpha);
   const logAmp = new Float64Array(bins);
-  const warped = new Float64Array(grid + 1);
   for (const env of envelope) {
     for (let k = 0; k < bins; k++) logAmp[k] = 0.5 * Math.log(Math.max(env[k]!, 1e-30));
-    for (let g = 0; g <= grid; g++) {
-      const x = pos[g]!;
-      const i = Math.min(half - 1, Math.floor(x));
-      const f = x - i;
-      warped[g] = logAmp[i]! * (1 - f) + logAmp[i + 1]! * f;
-    }
     const c = new Float32Array(order + 1);
-    for (let m = 0; m <= order; m++) {
+    // Four rows per pass share the loads of logAmp and keep four independent sums in flight.
+    let m = 0;
+    for (; m + 3 <= order; m += 4) {
+      const r0 = m * bins;
+      const r1 = r0 + bins;
+      const r2 = r1 + bins;
+      const r3 = r2 + bins;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < bins; k++) {
+        const v = logAmp[k]!;
+        s0 += matrix[r0 + k]! * v;
+        s1 += matrix[r1 + k]! * v;
+        s2 += matrix[r2 + k]! * v;
+        s3 += matrix[r3 + k]! * v;
+      }
+      c[m] = s0;
+      c[m + 1] = s1;
+      c[m + 2] = s2;
+      c[m + 3] = s3;
+    }
+    for (; m <= order; m++) {
       let s = 0;
-      const row = m * (grid + 1);
-      for (let g = 0; g <= grid; g++) s += cosTable[row + g]! * warped[g]!;
+      for (let k = 0; k < bins; k++) s += matrix[m * bins + k]! * logAmp[k]!;
       c[m] = s;
     }
     out.push(c);
@@ -87,17 +143,38 @@ export function mcepToEnvelope(mcep: Float32Array[], fftSize: number, sampleRate
   const out: Float32Array[] = [];
   if (mcep.length === 0) return out;
   const order = mcep[0]!.length - 1;
-  const cosTable = new Float64Array((order + 1) * (half + 1));
-  for (let k = 0; k <= half; k++) {
-    const beta = warpFrequency((Math.PI * k) / half, alpha);
-    for (let m = 0; m <= order; m++) cosTable[k * (order + 1) + m] = Math.cos(m * beta);
-  }
-  for (const c of mcep) {
+  const size = order + 1;
+  const matrix = inverseMatrix(half, order, alpha);
+  const c = new Float64Array(size);
+  for (const frame of mcep) {
+    for (let m = 0; m < size; m++) c[m] = frame[m]!;
     const env = new Float32Array(half + 1);
-    for (let k = 0; k <= half; k++) {
+    // Four bins per pass share the loads of c and keep four independent sums in flight.
+    let k = 0;
+    for (; k + 3 <= half; k += 4) {
+      const r0 = k * size;
+      const r1 = r0 + size;
+      const r2 = r1 + size;
+      const r3 = r2 + size;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let m = 0; m < size; m++) {
+        const v = c[m]!;
+        s0 += matrix[r0 + m]! * v;
+        s1 += matrix[r1 + m]! * v;
+        s2 += matrix[r2 + m]! * v;
+        s3 += matrix[r3 + m]! * v;
+      }
+      env[k] = Math.exp(2 * s0);
+      env[k + 1] = Math.exp(2 * s1);
+      env[k + 2] = Math.exp(2 * s2);
+      env[k + 3] = Math.exp(2 * s3);
+    }
+    for (; k <= half; k++) {
       let s = 0;
-      const row = k * (order + 1);
-      for (let m = 0; m <= order; m++) s += cosTable[row + m]! * c[m]!;
+      for (let m = 0; m < size; m++) s += matrix[k * size + m]! * c[m]!;
       env[k] = Math.exp(2 * s);
     }
     out.push(env);

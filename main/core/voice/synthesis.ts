@@ -115,8 +115,11 @@ export function synthesize(
       wIm[k] = yi;
     }
     fft.inverse(wRe, wIm);
-    const end = Math.min(length, start + n);
-    for (let t = Math.max(0, start); t < end; t++) out[t] = out[t]! + wRe[t - start]!;
+    // The buffer is circular: its second half holds the response just before the pulse (fractional-delay pre-ringing).
+    for (let t = -half; t < half; t++) {
+      const at = start + t;
+      if (at >= 0 && at < length) out[at] = out[at]! + wRe[(t + n) % n]!;
+    }
   };
 
   let phase = 0;
