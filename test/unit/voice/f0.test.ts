@@ -103,6 +103,24 @@ describe('estimateF0', () => {
     expect(good / frames.length).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('tracks harmonic tones with vibrato, clean and in noise, with under 2% gross pitch errors', () => {
+    // Gross pitch error: an estimate more than 20% off the true F0 (or a voiced frame called unvoiced).
+    for (const [base, snr] of [
+      [110, Infinity],
+      [220, Infinity],
+      [140, 20],
+      [260, 10],
+    ] as const) {
+      const hzAt = (t: number) => base * (1 + 0.03 * Math.sin(2 * Math.PI * 5.5 * t));
+      const clean = harmonicTone(2, hzAt, sawtooth(20));
+      const x = Number.isFinite(snr) ? addNoise(clean, snr, base) : clean;
+      const track = estimateF0(x, SR);
+      const frames = interior(track.times, 2);
+      const gross = frames.filter((i) => !(Math.abs(track.f0[i]! / hzAt(track.times[i]!) - 1) <= 0.2)).length / frames.length;
+      expect(gross, `${base} Hz at ${snr} dB SNR`).toBeLessThan(0.02);
+    }
+  });
+
   it('marks silence as unvoiced', () => {
     const r = estimateF0(new Float32Array(SR), SR);
     expect(r.f0.every((f) => f === 0)).toBe(true);
