@@ -2,12 +2,13 @@
 import { parseArgs } from 'node:util';
 import { bridgeBenchmark } from './bridge.bench.js';
 import { captureBenchmark } from './capture.bench.js';
+import { faceBenchmark } from './face.bench.js';
 import { type Benchmark, formatTable, machine } from './harness.js';
 import { storeBenchmark } from './store.bench.js';
 import { trainingBenchmark } from './training.bench.js';
 import { voiceBenchmark } from './voice.bench.js';
 
-const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark, voice: voiceBenchmark };
+const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark, voice: voiceBenchmark, face: faceBenchmark };
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });

@@ -13,11 +13,19 @@ import type { Studio } from '../core/studio.js';
 import type { Handlers } from './dispatch.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
-/** About 20 minutes of 24 kHz speech: longer audio goes to a file, not through the bridge. */
+/** About 20 minutes of 24 kHz speech or a few minutes of video: longer media go to a file, not through the bridge. */
 const MAX_PLAYER_BYTES = 64 * 1024 * 1024;
 
 export function createHandlers(studio: Studio, transport: Transport): Handlers {
   const consent = new ConsentService(studio);
+  /** A blob of the given type for a player, base64; longer media go to a file with the CLI instead. */
+  const playable = async (digest: string, mediaType: string, instead: string): Promise<string> => {
+    const info = studio.blobs.info(digest);
+    if (!info) throw new LikenessError('not-found', `No ${mediaType} ${digest} in this studio.`);
+    if (info.mediaType !== mediaType) throw new LikenessError('invalid-input', `${digest} is ${info.mediaType}, not ${mediaType}.`);
+    if (info.size > MAX_PLAYER_BYTES) throw new LikenessError('payload-too-large', `This is too long for the player; export it with \`${instead}\`.`);
+    return (await studio.blobs.read(digest)).toString('base64');
+  };
   return {
     'app.info': () => ({
       name: APP_NAME,
@@ -69,13 +77,11 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'voice.train': (options) => studio.jobs.start('voice.train', options),
     'voice.models': () => studio.voiceModels.list(),
     'voice.say': (options) => studio.jobs.start('voice.say', options),
-    'voice.audio': async ({ digest }) => {
-      const info = studio.blobs.info(digest);
-      if (!info) throw new LikenessError('not-found', `No audio ${digest} in this studio.`);
-      if (info.mediaType !== 'audio/wav') throw new LikenessError('invalid-input', `${digest} is not audio.`);
-      if (info.size > MAX_PLAYER_BYTES) throw new LikenessError('payload-too-large', 'This audio is too long for the player; export it with `likeness voice say -o file.wav`.');
-      return { wav: (await studio.blobs.read(digest)).toString('base64') };
-    },
+    'voice.audio': async ({ digest }) => ({ wav: await playable(digest, 'audio/wav', 'likeness voice say -o file.wav') }),
+    'face.train': (options) => studio.jobs.start('face.train', options),
+    'face.models': () => studio.faceModels.list(),
+    'face.render': (options) => studio.jobs.start('face.render', options),
+    'face.video': async ({ digest }) => ({ mp4: await playable(digest, 'video/mp4', 'likeness face render -o file.mp4') }),
     'consent.current': () => consent.current(),
     'consent.finish': ({ id, recordingId }) => consent.finish(id, recordingId),
     'consent.list': () => consent.list(),

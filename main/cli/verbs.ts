@@ -2,6 +2,7 @@
 import { APP_NAME, APP_VERSION } from '../bridge/version.js';
 import { capture } from './capture.js';
 import { doctor } from './doctor.js';
+import { face } from './face.js';
 import { jobs } from './jobs.js';
 import { serve } from './serve.js';
 import { train } from './train.js';
@@ -11,7 +12,7 @@ import { voice } from './voice.js';
 export type { Io, Verb } from './verb.js';
 export { UsageError } from './verb.js';
 
-export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, jobs };
+export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, face, jobs };
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(verbs).map((v) => v.length));

@@ -1,15 +1,14 @@
 // `likeness voice train|report|say`: the creator's voice model from the command line; CLI process.
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { Provider, type VoiceModel, VoiceTrainOptions } from '../contract/models.js';
+import type { VoiceModel } from '../contract/models.js';
 import { EspeakRunner } from '../core/speech/espeak.js';
 import { resolveHome } from '../core/store/home.js';
 import { openStudio } from '../core/studio.js';
 import { VOICE_LANGUAGES } from '../core/voice/languages.js';
 import { RATE_RANGE, Speaker, webVtt } from '../core/voice/speaker.js';
 import { EXIT } from './exit-codes.js';
-import { followJob } from './follow.js';
-import { parseCount } from './train.js';
+import { STAGE_TRAIN_OPTIONS, trainStage } from './stage-train.js';
 import { type Io, UsageError, type Verb } from './verb.js';
 
 const ACTIONS = ['train', 'report', 'say'] as const;
@@ -90,10 +89,7 @@ Exit code: 0 done, 1 failed (too little speech, no model yet, a language eSpeak 
     out: { type: 'string', short: 'o' },
     rate: { type: 'string' },
     vtt: { type: 'string' },
-    epochs: { type: 'string' },
-    seed: { type: 'string' },
-    provider: { type: 'string' },
-    threads: { type: 'string' },
+    ...STAGE_TRAIN_OPTIONS,
     home: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -120,20 +116,10 @@ Exit code: 0 done, 1 failed (too little speech, no model yet, a language eSpeak 
         else for (const line of describeReport(model)) io.out(line);
         return EXIT.ok;
       }
-      const provider = values.provider === undefined ? undefined : Provider.safeParse(values.provider);
-      if (provider && !provider.success) throw new UsageError(`--provider takes one of ${Provider.options.join(', ')}.`);
-      const options = VoiceTrainOptions.parse({
-        epochs: parseCount('epochs', values.epochs as string | undefined, 1000),
-        seed: parseCount('seed', values.seed as string | undefined),
-        provider: provider?.data,
-        threads: parseCount('threads', values.threads as string | undefined, 256),
+      return await trainStage(studio, 'voice.train', values, io, () => {
+        const model = studio.voiceModels.current();
+        return model ? describeReport(model) : null;
       });
-      const job = studio.jobs.start('voice.train', options);
-      if (!values.json) io.out(`Started ${job.id}: ${job.title}`);
-      const code = await followJob(studio, job.id, io, Boolean(values.json));
-      const model = studio.voiceModels.current();
-      if (code === EXIT.ok && model && !values.json) for (const line of describeReport(model)) io.out(line);
-      return code;
     } finally {
       await studio.close();
     }

@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -69,6 +69,13 @@ export const calls = {
   'voice.say': { input: VoiceSayOptions, output: Job },
   /** A WAV of the studio (a spoken text, an A/B/C sample, a take), base64-encoded for the player. */
   'voice.audio': { input: z.object({ digest: BlobDigest }).strict(), output: z.object({ wav: z.string() }) },
+  /** Starts training the face model on the creator's face takes (a `face.train` job). */
+  'face.train': { input: FaceTrainOptions, output: Job },
+  'face.models': { input: NoInput, output: z.array(FaceModel) },
+  /** Starts rendering the talking head for a WAV of the studio (a `face.render` job); its result names the MP4. */
+  'face.render': { input: FaceRenderOptions, output: Job },
+  /** An MP4 of the studio (an idle loop, a side-by-side sample, a render), base64-encoded for the player. */
+  'face.video': { input: z.object({ digest: BlobDigest }).strict(), output: z.object({ mp4: z.string() }) },
   'capture.record.discard': { input: z.object({ id: RecordingId }).strict(), output: z.object({}) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

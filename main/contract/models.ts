@@ -10,7 +10,7 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const JobKind = z.enum(['store.verify', 'store.gc', 'train', 'voice.train', 'voice.say']);
+export const JobKind = z.enum(['store.verify', 'store.gc', 'train', 'voice.train', 'voice.say', 'face.train', 'face.render']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);
@@ -285,7 +285,8 @@ export const VoiceModel = z.object({
 });
 export type VoiceModel = z.infer<typeof VoiceModel>;
 
-export const VoiceTrainOptions = z
+/** How a stage's model (voice, face) is trained: the recipe is the stage's own, the takes are the creator's. */
+export const StageTrainOptions = z
   .object({
     epochs: z.number().int().min(1).max(1000).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
@@ -293,7 +294,9 @@ export const VoiceTrainOptions = z
     threads: z.number().int().min(1).max(256).optional(),
   })
   .strict();
-export type VoiceTrainOptions = z.infer<typeof VoiceTrainOptions>;
+export type StageTrainOptions = z.infer<typeof StageTrainOptions>;
+export const VoiceTrainOptions = StageTrainOptions;
+export type VoiceTrainOptions = StageTrainOptions;
 
 export const VoiceSayOptions = z
   .object({
@@ -307,3 +310,54 @@ export const VoiceSayOptions = z
   })
   .strict();
 export type VoiceSayOptions = z.infer<typeof VoiceSayOptions>;
+
+/** One row of the face report: mouth landmark distance (crop pixels, by re-tracking rendered frames) and SSIM inside the mouth mask. */
+export const FaceScores = z.object({ lmd: z.number(), ssim: z.number() });
+
+/** Held-out quality of a face model, driven by the held-out takes' real audio, beside two baselines measured in the same run. */
+export const FaceReport = z.object({
+  trainTakes: z.number().int().nonnegative(),
+  heldOutTakes: z.number().int().nonnegative(),
+  trainFrames: z.number().int().nonnegative(),
+  heldOutFrames: z.number().int().nonnegative(),
+  model: FaceScores,
+  /** The idle loop untouched. */
+  idle: FaceScores,
+  /** The training mouth whose audio is closest (Video Rewrite style). */
+  nearest: FaceScores,
+  idleSeconds: z.number().nonnegative(),
+  preprocessMsPerFrame: z.number().nonnegative(),
+  trainingSeconds: z.number().nonnegative(),
+  device: z.string(),
+  excluded: z.array(z.object({ id: z.string(), reason: z.string() })),
+  notes: z.array(z.string()),
+});
+export type FaceReport = z.infer<typeof FaceReport>;
+
+export const FaceModelId = z.string().regex(/^face_[0-9a-f]{16}$/, 'a face model id looks like face_ followed by 16 hex digits');
+
+export const FaceModel = z.object({
+  id: FaceModelId,
+  version: z.number().int().positive(),
+  model: BlobDigest,
+  /** The idle loop's frames (MP4) the renderer draws the mouth into. */
+  idle: BlobDigest,
+  report: FaceReport,
+  /** A held-out segment side by side: real, model, nearest-neighbour baseline (MP4). */
+  sample: BlobDigest.nullable(),
+  jobId: JobId,
+  createdAt: z.string(),
+});
+export type FaceModel = z.infer<typeof FaceModel>;
+
+export const FaceTrainOptions = StageTrainOptions;
+export type FaceTrainOptions = StageTrainOptions;
+
+export const FaceRenderOptions = z
+  .object({
+    /** A WAV of the studio: a spoken text (voice.say) or a take. */
+    audio: BlobDigest,
+    model: FaceModelId.optional(),
+  })
+  .strict();
+export type FaceRenderOptions = z.infer<typeof FaceRenderOptions>;

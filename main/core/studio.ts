@@ -5,6 +5,9 @@ import type { StoreStats } from '../contract/models.js';
 import { Recordings } from './capture/recordings.js';
 import { TakesRepository } from './capture/takes-repository.js';
 import { EspeakRunner } from './speech/espeak.js';
+import { FaceModelsRepository } from './face/models-repository.js';
+import { faceRenderJob } from './face/render-job.js';
+import { faceTrainingJob } from './face/train-job.js';
 import { VoiceModelsRepository } from './voice/models-repository.js';
 import { voiceSayJob } from './voice/say-job.js';
 import { voiceTrainingJob } from './voice/train-job.js';
@@ -28,6 +31,7 @@ export interface Studio {
   readonly takes: TakesRepository;
   readonly recordings: Recordings;
   readonly voiceModels: VoiceModelsRepository;
+  readonly faceModels: FaceModelsRepository;
   /** The face tracker, opened on first use (detector at 224 for live frames, one thread). */
   tracker(): Promise<FaceTracker>;
   /** The eSpeak NG runner (its own child process), started on first use. */
@@ -67,6 +71,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
     jobsRepo.markInterrupted();
     const takes = new TakesRepository(opened, blobs);
     const voiceModels = new VoiceModelsRepository(opened, blobs);
+    const faceModels = new FaceModelsRepository(opened, blobs);
     let espeak: Promise<EspeakRunner> | undefined;
     const startEspeak = (): Promise<EspeakRunner> => {
       espeak ??= EspeakRunner.start();
@@ -77,6 +82,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       'store.verify': verifyLibraryJob(blobs),
       'store.gc': collectGarbageJob(blobs),
       train: trainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log }),
+      'face.train': faceTrainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, takes, models: faceModels }),
+      'face.render': faceRenderJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, models: faceModels, tmpDir }),
       'voice.say': voiceSayJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, models: voiceModels, tmpDir }),
       'voice.train': voiceTrainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, takes, models: voiceModels, espeak: startEspeak }),
     });
@@ -94,6 +101,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       takes,
       recordings,
       voiceModels,
+      faceModels,
       db: opened,
       blobs,
       settings: new SettingsRepository(opened),

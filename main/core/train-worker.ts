@@ -6,10 +6,34 @@ import { EspeakRunner } from './speech/espeak.js';
 import type { SayTaskInput, SayTaskOutcome } from './voice/say-job.js';
 import { Speaker } from './voice/speaker.js';
 import { type VoiceTrainStart, trainVoice } from './voice/training.js';
+import type { RenderTaskInput, RenderTaskOutcome } from './face/render-job.js';
+import { TalkingHead } from './face/render.js';
+import { type FaceTrainStart, trainFace } from './face/training.js';
 
 registerRecipes();
 void serveTrainingWorker({
   voice: (input, io) => trainVoice({ ...(input as Omit<VoiceTrainStart, 'checkpointDir'>), checkpointDir: io.checkpointDir }, io),
+  face: (input, io) => trainFace({ ...(input as Omit<FaceTrainStart, 'checkpointDir'>), checkpointDir: io.checkpointDir }, io),
+  async render(input, io): Promise<RenderTaskOutcome> {
+    const task = input as RenderTaskInput;
+    const head = await TalkingHead.open(new Uint8Array(readFileSync(task.model)), task.idle);
+    const stop = new AbortController();
+    try {
+      const done = await head.render(task.audio, task.out, {
+        signal: stop.signal,
+        onProgress: (frame, frames) => {
+          if (frame % 25 === 0 || frame === frames) io.phase(frame, frames, `Rendered ${frame} of ${frames} frames`);
+          if (io.stopRequested()) stop.abort();
+        },
+      });
+      return { ...done, stopped: false };
+    } catch (error) {
+      if (stop.signal.aborted) return { frames: 0, seconds: 0, stopped: true };
+      throw error;
+    } finally {
+      await head.close();
+    }
+  },
   async say(input, io): Promise<SayTaskOutcome> {
     const task = input as SayTaskInput;
     const espeak = await EspeakRunner.start();

@@ -4,6 +4,7 @@ import { useCall, useClient } from '../client.js';
 import { Button, EmptyState, ErrorBanner, useToast } from '../design/index.js';
 import { useJobs } from '../jobs.js';
 import { ScreenHeader } from './ScreenHeader.js';
+import { FacePanel } from './train/FacePanel.js';
 import { TrainingJob } from './train/TrainingJob.js';
 import { VoicePanel } from './train/VoicePanel.js';
 
@@ -33,6 +34,7 @@ export function TrainScreen() {
       {recipes.error ? <ErrorBanner error={recipes.error} onRetry={recipes.reload} /> : null}
       {jobs.error ? <ErrorBanner error={jobs.error} onDismiss={jobs.clearError} /> : null}
       <VoicePanel />
+      <FacePanel />
       <section className="panel stack" aria-labelledby="new-training">
         <h2 id="new-training">Test recipes</h2>
         <p className="lede">Two small recipes with built-in data check that training works on this machine and show what to expect.</p>

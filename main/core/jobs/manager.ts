@@ -62,7 +62,7 @@ function waitingEntry(id: string, kind: JobKind): Waiting {
 }
 
 /** How many jobs of a kind may run at once; the rest wait in order. Training takes every core, so one at a time. */
-export const DEFAULT_CONCURRENCY: Partial<Record<JobKind, number>> = { train: 1, 'voice.train': 1, 'voice.say': 1 };
+export const DEFAULT_CONCURRENCY: Partial<Record<JobKind, number>> = { train: 1, 'voice.train': 1, 'voice.say': 1, 'face.train': 1, 'face.render': 1 };
 
 export class JobManager {
   private readonly running = new Map<string, Running>();

@@ -116,4 +116,19 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'face models',
+    sql: `
+      CREATE TABLE face_models (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL UNIQUE,
+        model TEXT NOT NULL,
+        report TEXT NOT NULL,
+        assets TEXT,
+        job_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

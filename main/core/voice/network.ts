@@ -1,7 +1,7 @@
 // The voice-conversion network (context window of eSpeak frames → one creator frame) and its training recipe; training worker and main process (inference rebuilds it).
 import * as nn from '../ml/graph/index.js';
 import type { Graph, Tensor } from '../ml/graph/index.js';
-import type { Dataset, ModelSpec, RecipeDefinition } from '../ml/train/recipe.js';
+import { type Dataset, type ModelSpec, type RecipeDefinition, preparedRecipe } from '../ml/train/recipe.js';
 import { centreOffset, inputSize, targetFrameSize } from './dataset.js';
 import type { VoiceStats } from './dataset.js';
 import { FRAME_SECONDS, MCEP_SIZE } from './spec.js';
@@ -25,8 +25,13 @@ export interface VoiceLoss {
   readonly bapWeight: number;
 }
 
+/**
+ * Measured on a 10-minute eSpeak NG voice pair (held-out MCD after 6 epochs, ±4 frames): 512 wide with 3 blocks 4.57 dB,
+ * 1 block 4.77, 256 wide 4.78; predicting a correction to the centre frame was worse (4.74), the speakers being far apart.
+ */
 export const DEFAULT_VOICE_SHAPE = { hidden: 512, blocks: 3, residual: false } as const;
-export const DEFAULT_VOICE_LOSS: VoiceLoss = { kind: 'l1', bapWeight: 0.5 };
+/** L1 beat L2 on held-out MCD (4.57 against 4.81 dB); the bap weight did not move MCD (0.25, 0.5, 1 within 0.02 dB) while 1 gave the best aperiodicity. */
+export const DEFAULT_VOICE_LOSS: VoiceLoss = { kind: 'l1', bapWeight: 1 };
 
 /** Dims for data normalised with `stats`, default size unless overridden. */
 export function voiceNetworkDims(stats: VoiceStats, shape: Partial<Pick<VoiceNetworkDims, 'hidden' | 'blocks' | 'residual'>> = {}): VoiceNetworkDims {
@@ -102,22 +107,11 @@ export interface VoiceRecipeOptions {
   readonly epochs?: number;
 }
 
-export const VOICE_RECIPE_DEFAULTS = { batchSize: 256, stepsPerRun: 4, learningRate: 1e-3, weightDecay: 1e-4, patience: 4, epochs: 30 } as const;
+/** 2e-3 learned faster than 1e-3 and ended lower after 15 epochs (4.26 against 4.30 dB); 5e-4 lagged. Validation had not stopped improving at 15 epochs. */
+export const VOICE_RECIPE_DEFAULTS = { batchSize: 256, stepsPerRun: 4, learningRate: 2e-3, weightDecay: 1e-4, patience: 4, epochs: 30 } as const;
 
 /** A recipe over an already prepared dataset (see buildVoiceDataset); it is built per training job, not registered. */
 export function voiceRecipe(dataset: Dataset, options: VoiceRecipeOptions): RecipeDefinition {
   const o = { ...VOICE_RECIPE_DEFAULTS, ...options };
-  return {
-    name: 'voice-convert',
-    title: 'Voice conversion',
-    description: `Maps eSpeak NG frames (with ±${Math.round(o.dims.context * FRAME_SECONDS * 1000)} ms of context) to the creator’s mel-cepstrum and aperiodicity.`,
-    defaultEpochs: o.epochs,
-    batchSize: o.batchSize,
-    stepsPerRun: o.stepsPerRun,
-    learningRate: o.learningRate,
-    optimizer: { weightDecay: o.weightDecay },
-    patience: o.patience,
-    build: (batchSize) => buildVoiceNetwork(batchSize, o.dims, o.loss),
-    data: () => dataset,
-  };
+  return preparedRecipe({ name: 'voice-convert', title: 'Voice conversion', description: `Maps eSpeak NG frames (with ±${Math.round(o.dims.context * FRAME_SECONDS * 1000)} ms of context) to the creator’s mel-cepstrum and aperiodicity.` }, o, dataset, (batchSize) => buildVoiceNetwork(batchSize, o.dims, o.loss));
 }

@@ -56,9 +56,17 @@ export class Speaker {
 
   /** One sentence in the creator's voice at VOICE_RATE, as converted (not yet normalised). */
   async sentence(text: string, language: string, rate = 1): Promise<Float32Array> {
+    return this.convert(await this.read(text, language, rate));
+  }
+
+  /** eSpeak NG's reading of a sentence (its own process: it can run while the previous sentence converts). */
+  private async read(text: string, language: string, rate = 1): Promise<Float32Array> {
     const voice = espeakVoiceFor(language, this.languages);
-    const read = await this.espeak.synthesize(text, { voice, rate: this.wordsPerMinute(rate) });
-    const source = analyseVoice(wavSamples(read.wav), ESPEAK_SAMPLE_RATE);
+    return wavSamples((await this.espeak.synthesize(text, { voice, rate: this.wordsPerMinute(rate) })).wav);
+  }
+
+  private async convert(reading: Float32Array): Promise<Float32Array> {
+    const source = analyseVoice(reading, ESPEAK_SAMPLE_RATE);
     const converted = await this.converter.convert(source, (f0) => mapF0(f0, this.parts.f0.source, this.parts.f0.target));
     return synthesizeVoice(converted);
   }
@@ -78,10 +86,22 @@ export class Speaker {
     };
     const sentences: SpokenSentence[] = [];
     try {
-      for (const piece of sentencesOf(text)) {
+      const pieces = sentencesOf(text);
+      const readNext = () => {
+        const next = pieces.next();
+        if (next.done) return undefined;
+        const reading = this.read(next.value.text, language, options.rate);
+        reading.catch(() => undefined);
+        return { piece: next.value, reading };
+      };
+      // eSpeak NG reads the next sentence in its process while this one converts here: both cores work.
+      for (let current = readNext(); current; ) {
         options.signal?.throwIfAborted();
+        const { piece, reading } = current;
+        const samples = await reading;
+        current = readNext();
         // The pause before a sentence is normalised with it, so the whole text measures what each piece does.
-        const speech = await this.sentence(piece.text, language, options.rate);
+        const speech = await this.convert(samples);
         const gap = sentences.length > 0 ? Math.round(SENTENCE_GAP_SECONDS * VOICE_RATE) : 0;
         const unit = new Float32Array(gap + speech.length);
         unit.set(speech, gap);

@@ -6,6 +6,7 @@ import { type Take, type VoiceModel, VoiceTrainOptions } from '../../contract/mo
 import type { TakesRepository } from '../capture/takes-repository.js';
 import type { JobRunner } from '../jobs/manager.js';
 import { CHECKPOINT_EVERY_MS, type TrainingJobDeps, checkpointDirOf, runInTrainingWorker } from '../ml/train/job.js';
+import { heldOutIndices } from '../ml/train/held-out.js';
 import { BEST_WEIGHTS } from '../ml/train/protocol.js';
 import type { EspeakRunner } from '../speech/espeak.js';
 import { encodeWav } from '../speech/wav.js';
@@ -65,9 +66,7 @@ export function planVoiceTraining(all: readonly Take[], pathOf: (digest: string)
       `${minutes(speechSeconds)} of usable speech in ${usable.length} take(s): record at least ${minutes(Math.max(MIN_SPEECH_SECONDS - speechSeconds, 0))} more (${minutes(MIN_SPEECH_SECONDS)} in at least 3 transcribed takes).${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`,
     );
   }
-  const heldOut = Math.max(1, Math.floor(usable.length / HELD_OUT_EVERY));
-  const every = usable.length / heldOut;
-  const held = new Set(Array.from({ length: heldOut }, (_, k) => Math.min(usable.length - 1, Math.floor((k + 1) * every) - 1)));
+  const held = heldOutIndices(usable.length, HELD_OUT_EVERY);
   return {
     takes: usable.map((t, i) => ({ id: t.id, path: pathOf(t.audio), transcript: t.transcript!, language: t.language, heldOut: held.has(i) })),
     speechSeconds,

@@ -13,6 +13,9 @@ const LANGUAGES = [
   { tag: 'es', name: 'Spanish' },
   { tag: 'fr', name: 'French' },
   { tag: 'de', name: 'German' },
+  { tag: 'hi', name: 'Hindi' },
+  { tag: 'zh', name: 'Mandarin Chinese' },
+  { tag: 'ja', name: 'Japanese' },
 ];
 
 function Verdict({ record }: { record: ConsentRecord }) {

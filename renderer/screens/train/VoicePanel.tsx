@@ -1,47 +1,15 @@
 // The Voice panel of the Train screen: train the voice model, its held-out report beside two baselines, an A/B/C player, and text spoken in the creator's voice; renderer.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Job, VoiceModel } from '../../../main/contract/models.js';
 import { VOICE_LANGUAGES } from '../../../main/contract/voice-languages.js';
 import { useCall, useClient } from '../../client.js';
 import { Button, ErrorBanner, useToast } from '../../design/index.js';
 import { useJobs } from '../../jobs.js';
+import { useStudioMedia } from '../../media/studio-media.js';
 import { TrainingJob } from './TrainingJob.js';
 
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
-}
-
-/** A blob URL for a studio WAV, revoked when the component lets go of it. */
-function useAudioUrl(digest: string | undefined): { url: string | undefined; error: Error | undefined } {
-  const client = useClient();
-  const [url, setUrl] = useState<string>();
-  const [error, setError] = useState<Error>();
-  useEffect(() => {
-    if (!digest) return;
-    let made: string | undefined;
-    let live = true;
-    client.call('voice.audio', { digest }).then(
-      ({ wav }) => {
-        if (!live) return;
-        made = URL.createObjectURL(new Blob([fromBase64(wav)], { type: 'audio/wav' }));
-        setUrl(made);
-      },
-      (e: unknown) => live && setError(e instanceof Error ? e : new Error(String(e))),
-    );
-    return () => {
-      live = false;
-      if (made) URL.revokeObjectURL(made);
-      setUrl(undefined);
-    };
-  }, [client, digest]);
-  return { url, error };
-}
-
 function Player({ label, digest }: { label: string; digest: string }) {
-  const { url, error } = useAudioUrl(digest);
+  const { url, error } = useStudioMedia('audio', digest);
   return (
     <figure className="player">
       <figcaption>{label}</figcaption>

@@ -5,6 +5,7 @@ import {
   type AlignedUtterance,
   buildVoiceDataset,
   centreOffset,
+  DEFAULT_CONTEXT,
   INPUT_CLIP,
   inputSize,
   interpolatedLogF0,
@@ -79,7 +80,7 @@ describe('voice dataset', () => {
     const data = buildVoiceDataset(pairs, { validation: [3] });
     const stats = data.stats;
     expect(JSON.parse(JSON.stringify(stats))).toEqual(stats);
-    expect(stats).toMatchObject({ version: 1, context: 4, bands: BANDS });
+    expect(stats).toMatchObject({ version: 1, context: DEFAULT_CONTEXT, bands: BANDS });
     expect(stats.inputMean.length).toBe(sourceFrameSize(BANDS));
     expect(stats.targetMean.length).toBe(targetFrameSize(BANDS));
 

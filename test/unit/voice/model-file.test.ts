@@ -35,7 +35,7 @@ describe('voice model file', () => {
   it('refuses a file that is not a voice model', () => {
     expect(() => decodeVoiceModel(new TextEncoder().encode('hello'))).toThrow(/not a voice model/);
     const plain = encodeWeights(new Graph(), new Map());
-    expect(() => decodeVoiceModel(plain)).toThrow(/no voice parameters/);
+    expect(() => decodeVoiceModel(plain)).toThrow(/not a voice model: its metadata has no voice model parameters/);
   });
 });
 

@@ -1,43 +1,7 @@
 // Which takes the voice trains on: usable transcribed speech, one in ten held out, and a message saying how much more to record.
 import { describe, expect, it } from 'vitest';
-import type { Take } from '../../../main/contract/models.js';
 import { MIN_SPEECH_SECONDS, planVoiceTraining } from '../../../main/core/voice/train-job.js';
-
-let n = 0;
-function take(patch: Partial<Take> & { speechSeconds?: number } = {}): Take {
-  n++;
-  const { speechSeconds = 5, ...rest } = patch;
-  return {
-    id: `take_${String(n).padStart(16, '0')}`,
-    kind: 'voice',
-    language: 'en',
-    promptId: null,
-    transcript: `sentence ${n}`,
-    source: 'recorded',
-    sourceName: 'in-app recorder',
-    audio: `sha256:${String(n).padStart(64, '0')}`,
-    video: null,
-    metrics: {
-      durationSeconds: speechSeconds + 0.5,
-      integratedLufs: -20,
-      momentaryMaxLufs: -15,
-      truePeakDbtp: -3,
-      samplePeakDbfs: -3,
-      clippedRatio: 0,
-      clippedRuns: 0,
-      noiseFloorDbfs: -60,
-      signalLevelDbfs: -20,
-      snrDb: 40,
-      speechRatio: 0.9,
-      speechSeconds,
-    },
-    videoMetrics: null,
-    status: 'pass',
-    reasons: [],
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
-    ...rest,
-  };
-}
+import { makeTake as take } from '../../fixtures/takes.js';
 
 const LANGS = ['en-us', 'es', 'fr-fr'];
 

@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 /** A source of random integers in [0, maxExclusive); default crypto.randomInt. Inject a seeded one in tests. */
 export type Rng = (maxExclusive: number) => number;
 
-export const CONSENT_LANGUAGES = ['en', 'es', 'fr', 'de'] as const;
+export const CONSENT_LANGUAGES = ['en', 'es', 'fr', 'de', 'hi', 'zh', 'ja'] as const;
 export type ConsentLanguage = (typeof CONSENT_LANGUAGES)[number];
 
 export interface ConsentWords {
@@ -21,15 +21,21 @@ export interface ConsentSentence {
   words: ConsentWords;
 }
 
-interface Template {
+export interface ConsentWordLists {
   weekdays: readonly string[];
   adjectives: readonly string[];
   nouns: readonly string[];
   numbers: readonly string[];
+}
+
+interface Template extends ConsentWordLists {
   compose: (w: ConsentWords) => string;
 }
 
-// Adjectives are chosen to need no gender agreement (es, fr) and are read as a list of words (de).
+// Adjectives are chosen to need no gender agreement (es, fr, hi: none ending in -ā) and are read as a list of
+// words (de). The speaker's gender changes no word either (hi: सहमत हूँ, not देता/देती हूँ). Japanese is in kana
+// only: eSpeak NG reads kanji as "Chinese letter", and the matcher compares the reading with eSpeak's. Its random
+// words are spaced, as kana-only text is, so they read as words rather than one run of kana.
 const TEMPLATES: Record<ConsentLanguage, Template> = {
   en: {
     weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
@@ -59,6 +65,27 @@ const TEMPLATES: Record<ConsentLanguage, Template> = {
     numbers: ['drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun', 'elf', 'zwölf', 'dreizehn', 'fünfzehn', 'zwanzig', 'dreißig', 'vierzig', 'fünfzig', 'neunzig'],
     compose: (w) => `Ich, die Person vor dieser Kamera, stimme zu, am ${w.weekday} mein digitales Abbild zu erstellen, mit den Worten ${w.adjective} ${w.noun} ${w.number}.`,
   },
+  hi: {
+    weekdays: ['सोमवार', 'मंगलवार', 'बुधवार', 'गुरुवार', 'शुक्रवार', 'शनिवार', 'रविवार'],
+    adjectives: ['लाल', 'सफ़ेद', 'सुंदर', 'शांत', 'तेज़', 'गुलाबी', 'भारी', 'जंगली', 'नरम', 'कोमल', 'प्राचीन', 'बहादुर', 'मज़बूत', 'बैंगनी', 'नारंगी', 'रेशमी'],
+    nouns: ['नदी', 'बगीचा', 'खिड़की', 'पहाड़', 'पेंसिल', 'बाघ', 'कंबल', 'टापू', 'किताब', 'तितली', 'हाथी', 'चाँद', 'सितारा', 'मोर', 'पतंग', 'गुब्बारा'],
+    numbers: ['तीन', 'चार', 'पाँच', 'छह', 'सात', 'आठ', 'नौ', 'दस', 'ग्यारह', 'पंद्रह', 'बीस', 'चालीस', 'पचास', 'अस्सी', 'नब्बे', 'सौ'],
+    compose: (w) => `मैं, इस कैमरे पर मौजूद व्यक्ति, ${w.weekday} को अपनी डिजिटल छवि बनाने के लिए सहमत हूँ, इन शब्दों के साथ: ${w.adjective} ${w.noun} ${w.number}।`,
+  },
+  zh: {
+    weekdays: ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'],
+    adjectives: ['绿色', '安静', '金黄', '明亮', '温柔', '快乐', '古老', '好奇', '沉重', '勇敢', '美丽', '神秘', '可爱', '粉红', '新鲜', '巨大'],
+    nouns: ['河流', '花园', '窗户', '灯笼', '高山', '铅笔', '港口', '小提琴', '老虎', '毯子', '火箭', '草地', '自行车', '月亮', '茶壶', '海豚'],
+    numbers: ['三', '四', '五', '六', '七', '八', '九', '十一', '十二', '十五', '二十', '三十', '四十', '五十', '九十', '一百'],
+    compose: (w) => `我，出现在这台摄像机画面中的本人，同意在${w.weekday}创建我的数字形象，所用的词语是：${w.adjective}、${w.noun}、${w.number}。`,
+  },
+  ja: {
+    weekdays: ['げつようび', 'かようび', 'すいようび', 'もくようび', 'きんようび', 'どようび', 'にちようび'],
+    adjectives: ['あかい', 'しろい', 'ちいさい', 'おおきい', 'あたらしい', 'ふるい', 'はやい', 'やさしい', 'つめたい', 'うつくしい', 'やわらかい', 'おもい', 'ながい', 'かわいい', 'すずしい', 'するどい'],
+    nouns: ['さくら', 'ちょうちん', 'やま', 'えんぴつ', 'みなと', 'バイオリン', 'とら', 'もうふ', 'ロケット', 'じてんしゃ', 'きゅうす', 'イルカ', 'まど', 'ほし', 'かがみ', 'たまご'],
+    numbers: ['さん', 'よん', 'ろく', 'なな', 'はち', 'きゅう', 'じゅういち', 'じゅうに', 'じゅうご', 'にじゅう', 'さんじゅう', 'よんじゅう', 'ごじゅう', 'きゅうじゅう', 'ひゃく', 'せん'],
+    compose: (w) => `わたし、このカメラにうつっているほんにんは、${w.weekday}に「${w.adjective} ${w.noun} ${w.number}」ということばで、じぶんのデジタルのぶんしんをつくることにどういします。`,
+  },
 };
 
 const SLOTS = ['weekday', 'adjective', 'noun', 'number'] as const;
@@ -85,7 +112,13 @@ function build(language: ConsentLanguage, words: ConsentWords): ConsentSentence 
   return { language, text: TEMPLATES[language].compose(words), words };
 }
 
-/** A random consent sentence in `language` (en, es, fr, de). */
+/** The words a sentence in `language` is drawn from, one list per slot. */
+export function consentWordLists(language: string): ConsentWordLists {
+  const { weekdays, adjectives, nouns, numbers } = template(language);
+  return { weekdays, adjectives, nouns, numbers };
+}
+
+/** A random consent sentence in `language` (one of CONSENT_LANGUAGES). */
 export function composeSentence(language: string, rng: Rng = randomInt): ConsentSentence {
   const t = template(language);
   const words = Object.fromEntries(SLOTS.map((slot) => [slot, pick(t[LISTS[slot]], rng)])) as unknown as ConsentWords;

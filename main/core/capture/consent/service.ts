@@ -8,7 +8,7 @@ import { importRecording } from '../import.js';
 import { RECORDER_DEVICE } from '../import-file.js';
 import { promptsFor } from '../prompts/index.js';
 import { checkConsent, type PendingConsent } from './check.js';
-import { composeSentence, decoys, isConsentLanguage } from './sentence.js';
+import { CONSENT_LANGUAGES, composeSentence, decoys, isConsentLanguage } from './sentence.js';
 
 const DECOYS = 6;
 const FOREIGN = 4;
@@ -30,7 +30,7 @@ export class ConsentService {
   constructor(private readonly studio: Studio) {}
 
   start(language: string): { id: string; sentence: string; language: string } {
-    if (!isConsentLanguage(language)) throw new LikenessError('not-found', `Consent sentences exist for en, es, fr and de, not ${language}.`);
+    if (!isConsentLanguage(language)) throw new LikenessError('not-found', `Consent sentences exist for ${CONSENT_LANGUAGES.join(', ')}, not ${language}.`);
     const sentence = composeSentence(language);
     const id = `consent_${randomBytes(8).toString('hex')}`;
     // Two prompts joined: about as long as a consent sentence, so the alignment compares content, not length.

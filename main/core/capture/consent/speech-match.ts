@@ -46,7 +46,7 @@ const ESPEAK_DEFAULT_RATE = 175;
 const MIN_SPEECH_SECONDS = 0.5;
 
 /** eSpeak NG voice per language tag (others are passed through). */
-const VOICES: Record<string, string> = { en: 'en-us', es: 'es', fr: 'fr-fr', de: 'de' };
+const VOICES: Record<string, string> = { en: 'en-us', es: 'es', fr: 'fr-fr', de: 'de', hi: 'hi', zh: 'cmn', ja: 'ja' };
 
 export interface SpeechScore {
   text: string;

@@ -48,3 +48,28 @@ export function findRecipe(name: string): RecipeDefinition | undefined {
 export function listRecipes(): RecipeDefinition[] {
   return [...registry.values()];
 }
+
+/** The schedule of a recipe that a stage builds per training job over data it prepared itself. */
+export interface RecipeSchedule {
+  readonly batchSize: number;
+  readonly stepsPerRun: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  readonly patience: number;
+  readonly epochs: number;
+}
+
+/** A recipe over an already prepared dataset (not registered: the stage's job builds it with its creator's data). */
+export function preparedRecipe(about: Pick<RecipeDefinition, 'name' | 'title' | 'description'>, schedule: RecipeSchedule, dataset: Dataset, build: RecipeDefinition['build']): RecipeDefinition {
+  return {
+    ...about,
+    defaultEpochs: schedule.epochs,
+    batchSize: schedule.batchSize,
+    stepsPerRun: schedule.stepsPerRun,
+    learningRate: schedule.learningRate,
+    optimizer: { weightDecay: schedule.weightDecay },
+    patience: schedule.patience,
+    build,
+    data: () => dataset,
+  };
+}

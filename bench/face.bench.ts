@@ -1,0 +1,65 @@
+// Face benchmark: the face recipe on 3 minutes of the test creator's video (held-out mouth distance and SSIM against both baselines, training time) and render speed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importFile } from '../main/core/capture/import-file.js';
+import { TalkingHead } from '../main/core/face/render.js';
+import { openStudio } from '../main/core/studio.js';
+import { ensureTestCreator } from '../test/fixtures/test-creator/generate.js';
+import { type Benchmark, round } from './harness.js';
+
+/** Prompts read on camera: about 3 minutes of face video (one take in ten held out). */
+const TAKES = 66;
+
+export const faceBenchmark: Benchmark = {
+  name: 'face',
+  description: 'face model trained on ~3 min of the test creator video; held-out LMD/SSIM vs idle loop and nearest mouth; 512x512 render speed',
+  units: {
+    lmdModel: 'px',
+    lmdIdle: 'px',
+    lmdNearest: 'px',
+    ssimModel: '',
+    ssimIdle: '',
+    ssimNearest: '',
+    preprocessMsPerFrame: 'ms',
+    trainSecondsFor3Min: 's (CPU, 2 threads)',
+    renderFps: 'frames/s at 512x512 with blending and H.264 (goal ≥ 32)',
+  },
+  async run() {
+    const home = mkdtempSync(join(tmpdir(), 'likeness-bench-face-'));
+    const studio = openStudio(home);
+    try {
+      const creator = await ensureTestCreator({ takes: TAKES });
+      for (const take of creator.takes) await importFile(studio, { path: take.mp4, language: 'en', transcript: [take.text] });
+      const started = performance.now();
+      const job = await studio.jobs.settled(studio.jobs.start('face.train', {}).id);
+      const trainSeconds = (performance.now() - started) / 1000;
+      if (job.state !== 'completed') throw new Error(`face training ${job.state}: ${job.error ?? ''}`);
+      const model = studio.faceModels.require();
+      const head = await TalkingHead.open(new Uint8Array(await studio.blobs.read(model.model)), studio.blobs.pathOf(model.idle));
+      let renderFps: number;
+      try {
+        const t = performance.now();
+        const done = await head.render(creator.takes[0]!.wav, join(home, 'render.mp4'));
+        renderFps = done.frames / ((performance.now() - t) / 1000);
+      } finally {
+        await head.close();
+      }
+      const r = model.report;
+      return {
+        lmdModel: round(r.model.lmd, 3),
+        lmdIdle: round(r.idle.lmd, 3),
+        lmdNearest: round(r.nearest.lmd, 3),
+        ssimModel: round(r.model.ssim, 4),
+        ssimIdle: round(r.idle.ssim, 4),
+        ssimNearest: round(r.nearest.ssim, 4),
+        preprocessMsPerFrame: round(r.preprocessMsPerFrame, 1),
+        trainSecondsFor3Min: round(trainSeconds, 0),
+        renderFps: round(renderFps, 1),
+      };
+    } finally {
+      await studio.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  },
+};
