@@ -138,7 +138,7 @@ describe('studio in the browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Capture' }).waitFor();
     await page.keyboard.press('Alt+2');
     await page.getByRole('heading', { level: 1, name: 'Train' }).waitFor();
-    await page.getByLabel('Recipe', { exact: true }).selectOption('toy-regression');
+    await page.getByRole('region', { name: 'Test recipes' }).getByLabel('Recipe').selectOption('toy-regression');
     await page.getByRole('region', { name: 'Test recipes' }).getByLabel('Epochs').fill('4');
     await page.getByRole('button', { name: 'Start training' }).click();
     const card = page.locator('article[data-state="completed"]');

@@ -8,8 +8,8 @@ export const TRUE_PEAK_CEILING_DBTP = -1;
 const INTER_SAMPLE_MARGIN_DB = 0.5;
 const ATTACK_SECONDS = 0.002;
 const RELEASE_SECONDS = 0.06;
-/** More gain reduction than this would be audible pumping: the result is left quieter instead. */
-const MAX_LIMITING_DB = 8;
+/** More gain reduction than this would be audible: the result is left quieter instead (vocoded speech, peakier than recorded speech, can end a little under the target). */
+const MAX_LIMITING_DB = 10;
 
 export interface Normalised {
   samples: Float32Array;

@@ -29,7 +29,7 @@ describe('loudness normalisation', () => {
     expect(measured.integratedLufs!).toBeCloseTo(-16, 0);
   });
 
-  it('stops short of the target rather than limit more than 8 dB', () => {
+  it('stops short of the target rather than limit more than 10 dB', () => {
     // A click train: all peak, no body.
     const clicks = new Float32Array(RATE * 3);
     for (let i = 0; i < clicks.length; i += 2400) clicks[i] = 0.5;

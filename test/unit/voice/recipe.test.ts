@@ -95,8 +95,10 @@ describe('the voice recipe on the test creator', () => {
         const samples = wavSamples(new Uint8Array(readFileSync(out)));
         const level = analyseAudio(samples, VOICE_RATE);
         expect(level.durationSeconds, language.tag).toBeGreaterThan(1);
-        expect(level.integratedLufs!, language.tag).toBeGreaterThan(-17.5);
+        // -16 LUFS, unless the peaks reach the -1 dBTP ceiling first (vocoded speech is peakier than recorded speech).
         expect(level.integratedLufs!, language.tag).toBeLessThan(-14.5);
+        expect(level.integratedLufs! > -17.5 || level.truePeakDbtp > -1.6, `${language.tag}: ${level.integratedLufs} LUFS, ${level.truePeakDbtp} dBTP`).toBe(true);
+        expect(level.integratedLufs!, language.tag).toBeGreaterThan(-22);
         expect(level.truePeakDbtp, language.tag).toBeLessThanOrEqual(-0.9);
       }
       // Slower pace, longer speech.
