@@ -290,8 +290,10 @@ describe('studio in the browser', () => {
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     await page.goto(studio.url);
+    await page.getByRole('heading', { level: 1, name: 'Capture' }).waitFor();
     await page.keyboard.press('Alt+2');
-    const panel = page.getByRole('region', { name: 'Voice' });
+    await page.getByRole('heading', { level: 1, name: 'Train' }).waitFor();
+    const panel = page.getByRole('region', { name: 'Voice', exact: true });
     await panel.getByLabel('Epochs').fill('3');
     await panel.getByRole('button', { name: 'Train my voice' }).click();
     await panel.locator('article[data-state="running"]').waitFor({ timeout: 30_000 });
