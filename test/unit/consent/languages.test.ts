@@ -14,7 +14,7 @@ type Language = (typeof LANGUAGES)[number];
 
 const VOICE: Record<Language, string> = { hi: 'hi', zh: 'cmn', ja: 'ja' };
 /** Another variant, pitch and rate than the matcher renders with: the closest to a second speaker eSpeak NG offers. */
-const READER: Record<Language, string> = { hi: 'hi+m2', zh: 'cmn+f3', ja: 'ja+f2' };
+const READER: Record<Language, string> = { hi: 'hi+m2', zh: 'cmn+f3', ja: 'ja+f4' };
 /** Words joined with the language's own comma come back as one phoneme line each, in one eSpeak request. */
 const LIST_SEPARATOR: Record<Language, string> = { hi: ', ', zh: '，', ja: '、' };
 /** The whole sentence: its script plus the punctuation and spaces the template uses. */

@@ -30,14 +30,13 @@ import type { ConsentSentence } from './sentence.js';
  * The sentence must beat the best decoy by this relative margin: (best decoy cost − sentence cost) / sentence cost.
  *
  * Calibrated on the real consent decoys (seeds 0–4 are checked in test/unit/consent/calibration.test.ts): Festival's CMU SLT voice
- * reading composeSentence('en', seededRng(i)), i = 0…7, against decoys('en', 6, seededRng(100 + i), sentence).
- * The sentence read always ranked first, margins 0.075 0.087 0.087 0.042 0.040 0.082 0.048 0.088 (min 0.040);
- * with a decoy taken as the sentence (the sentence read among the decoys) the margin was always negative,
- * −0.089 −0.164 −0.103 −0.152 −0.034 −0.067 −0.071 −0.064 (max −0.034; JFK and the test creator vs wrong
- * texts −0.045, −0.049). The former 0.10 rejected every true consent sentence. Variants measured on the same
- * set separated no better (worst true / worst wrong): + deltas 0.039 / −0.034, 5 ms hop 0.035 / −0.032,
- * z-score among the candidates 1.08 / −0.65 σ. So the ranking is what separates; 0.02 asks for a small
- * positive lead (half the smallest true margin) and stays 0.054 above the worst wrong one.
+ * reading composeSentence('en', seededRng(i)) against decoys('en', 6, seededRng(100 + i), sentence). With eSpeak's default
+ * voice only, the sentence read led by 0.040–0.088 (i = 0…7) and, through Opus as the in-app recorder stores it, by as
+ * little as −0.01 (an e2e run rejected a true reading); a decoy taken as the sentence trailed by −0.034 to −0.164.
+ * Scoring the closer of two eSpeak voices (renderVoices) widened both sides: seeds 0–4 lead by 0.068–0.164 and a decoy
+ * taken as the sentence trails by −0.055 to −0.209; through Opus, 16 more seeds led by 0.048–0.207. Variants measured
+ * with the default voice separated no better (+ deltas, 5 ms hop, z-scores among the candidates), so the ranking is
+ * what separates; 0.02 asks for a small positive lead and stays well above the worst wrong one.
  */
 export const SPEECH_MARGIN = 0.02;
 /** Sakoe-Chiba band half-width, as a fraction of the longer sequence. */
@@ -47,6 +46,18 @@ const MIN_SPEECH_SECONDS = 0.5;
 
 /** eSpeak NG voice per language tag (others are passed through). */
 const VOICES: Record<string, string> = { en: 'en-us', es: 'es', fr: 'fr-fr', de: 'de', hi: 'hi', zh: 'cmn', ja: 'ja' };
+
+/**
+ * eSpeak's variants rendered for every candidate: its default (male) voice and a female one. The variant whose
+ * renderings lie closest to the recording on average over all candidates is the one scored; that choice does not
+ * depend on which candidate is the sentence, so it cannot favour it. Measured on Festival's female voice through
+ * Opus (16 seeded sentences): the default voice alone led by 0.016–0.138, the chosen +f2 by 0.048–0.207, while
+ * a decoy taken as the sentence still trailed (−0.089 to −0.208).
+ */
+export function renderVoices(language: string): string[] {
+  const base = VOICES[language] ?? language;
+  return [base, `${base}+f2`];
+}
 
 export interface SpeechScore {
   text: string;
@@ -68,6 +79,8 @@ export interface SpeechMatch {
   speechSeconds: number;
   /** eSpeak's speaking rate (wpm) used for the renderings. */
   rate: number;
+  /** The eSpeak voice whose renderings were scored (see renderVoices). */
+  voice: string;
   /** Why it was rejected, when it was. */
   reason?: 'no-speech' | 'decoy-closer' | 'margin-too-small';
 }
@@ -116,41 +129,48 @@ export async function matchSpeech(
   if (decoys.length === 0) throw new Error('matchSpeech needs at least one decoy');
   const requiredMargin = options.margin ?? SPEECH_MARGIN;
   const texts = [textOf(sentence), ...decoys.map(textOf)];
-  const voice = VOICES[language] ?? language;
+  const voices = renderVoices(language);
   const vad = options.vad ?? (await SileroVad.open());
   try {
     const speech = await speechOnly(recording16k, vad);
     const speechSeconds = speech.length / VAD_SAMPLE_RATE;
     if (speechSeconds < MIN_SPEECH_SECONDS) {
-      return { scores: [], sentenceCost: Infinity, bestDecoyCost: Infinity, margin: 0, requiredMargin, accepted: false, speechSeconds, rate: ESPEAK_DEFAULT_RATE, reason: 'no-speech' };
+      return { scores: [], sentenceCost: Infinity, bestDecoyCost: Infinity, margin: 0, requiredMargin, accepted: false, speechSeconds, rate: ESPEAK_DEFAULT_RATE, voice: voices[0]!, reason: 'no-speech' };
     }
-    const render = async (text: string, rate: number) => {
+    const render = async (text: string, voice: string, rate: number) => {
       const synthesis = await runner.synthesize(text, { voice, rate });
       return speechOnly(resample(wavSamples(synthesis.wav), ESPEAK_SAMPLE_RATE, VAD_SAMPLE_RATE), vad);
     };
-    // Match the speaking rate: render the sentence once at eSpeak's default rate, scale to the recording's speech length.
-    const probe = await render(texts[0]!, ESPEAK_DEFAULT_RATE);
-    const rate = Math.max(80, Math.min(450, Math.round((ESPEAK_DEFAULT_RATE * probe.length) / Math.max(1, speech.length))));
     const recorded = consentFeatures(speech);
-    const scores: SpeechScore[] = [];
-    for (const [index, text] of texts.entries()) {
-      const rendered = consentFeatures(await render(text, rate));
-      let cost = Infinity;
-      if (rendered.length > 0 && recorded.length > 0) {
-        try {
-          cost = dtwFrames(recorded, rendered, { band: SPEECH_DTW_BAND, steps: 'slope2', distance: cosineDistance }).cost;
-        } catch {
-          cost = Infinity; // more than 2× longer or shorter: cannot be this sentence
+    let chosen: { voice: string; rate: number; scores: SpeechScore[]; mean: number } | undefined;
+    for (const voice of voices) {
+      // Match the speaking rate: render the sentence once at eSpeak's default rate, scale to the recording's speech length.
+      const probe = await render(texts[0]!, voice, ESPEAK_DEFAULT_RATE);
+      const rate = Math.max(80, Math.min(450, Math.round((ESPEAK_DEFAULT_RATE * probe.length) / Math.max(1, speech.length))));
+      const scores: SpeechScore[] = [];
+      for (const [index, text] of texts.entries()) {
+        const rendered = consentFeatures(await render(text, voice, rate));
+        let cost = Infinity;
+        if (rendered.length > 0 && recorded.length > 0) {
+          try {
+            cost = dtwFrames(recorded, rendered, { band: SPEECH_DTW_BAND, steps: 'slope2', distance: cosineDistance }).cost;
+          } catch {
+            cost = Infinity; // more than 2× longer or shorter: cannot be this sentence
+          }
         }
+        scores.push({ text, cost, isSentence: index === 0 });
       }
-      scores.push({ text, cost, isSentence: index === 0 });
+      const finite = scores.map((s) => s.cost).filter(Number.isFinite);
+      const mean = finite.length > 0 ? finite.reduce((a, b) => a + b, 0) / finite.length : Infinity;
+      if (!chosen || mean < chosen.mean) chosen = { voice, rate, scores, mean };
     }
+    const { voice, rate, scores } = chosen!;
     const sentenceCost = scores[0]!.cost;
     const bestDecoyCost = Math.min(...scores.slice(1).map((s) => s.cost));
     const margin = Number.isFinite(sentenceCost) && sentenceCost > 0 ? (bestDecoyCost - sentenceCost) / sentenceCost : -Infinity;
     const lowest = sentenceCost < bestDecoyCost;
     const accepted = lowest && margin >= requiredMargin;
-    const result: SpeechMatch = { scores, sentenceCost, bestDecoyCost, margin, requiredMargin, accepted, speechSeconds, rate };
+    const result: SpeechMatch = { scores, sentenceCost, bestDecoyCost, margin, requiredMargin, accepted, speechSeconds, rate, voice };
     if (!accepted) result.reason = lowest ? 'margin-too-small' : 'decoy-closer';
     return result;
   } finally {
