@@ -6,9 +6,10 @@ import { faceBenchmark } from './face.bench.js';
 import { type Benchmark, formatTable, machine } from './harness.js';
 import { storeBenchmark } from './store.bench.js';
 import { trainingBenchmark } from './training.bench.js';
+import { twinBenchmark } from './twin.bench.js';
 import { voiceBenchmark } from './voice.bench.js';
 
-const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark, voice: voiceBenchmark, face: faceBenchmark };
+const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark, voice: voiceBenchmark, face: faceBenchmark, twin: twinBenchmark };
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });

@@ -1,5 +1,7 @@
 // The contract's calls implemented over the studio core; shared by the Electron and loopback transports; main process.
+import { existsSync, statSync } from 'node:fs';
 import { arch, platform } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { Transport } from '../contract/bridge.js';
 import { ConsentService } from '../core/capture/consent/service.js';
 import { promptScript } from '../core/capture/progress.js';
@@ -10,11 +12,46 @@ import { LikenessError } from '../contract/errors.js';
 import { parseTrainInput } from '../core/ml/train/job.js';
 import { listRecipes } from '../core/ml/train/recipe.js';
 import type { Studio } from '../core/studio.js';
+import { parseRules } from '../core/twin/rules/schema.js';
+import { summariseRules } from '../core/twin/rules/summary.js';
 import type { Handlers } from './dispatch.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
 /** About 20 minutes of 24 kHz speech or a few minutes of video: longer media go to a file, not through the bridge. */
 const MAX_PLAYER_BYTES = 64 * 1024 * 1024;
+
+/** File system refusals a creator can act on, as studio errors; anything else stays as it was. */
+function fileError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new LikenessError('forbidden', `The studio may not write or read ${path} (${code}).`);
+  if (code === 'ENOSPC') return new LikenessError('disk-full', `There is no space left to write ${path}.`);
+  if (code === 'EISDIR') return new LikenessError('invalid-input', `${path} is a folder, not a file.`);
+  return error;
+}
+
+/**
+ * Runs a registry call whose token must never come back: any error's message (and stack, which the dispatcher logs)
+ * has the token cut out, whatever a registry or the fetch layer put in it.
+ */
+async function withoutToken<T>(token: string | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!token) throw error;
+    const scrub = (text: string) => text.split(token).join('[token]');
+    if (error instanceof LikenessError) {
+      throw new LikenessError(error.code, scrub(error.message), error.issues?.map((i) => ({ path: i.path, message: scrub(i.message) })));
+    }
+    if (error instanceof Error) {
+      const clean = new Error(scrub(error.message));
+      clean.name = error.name;
+      throw clean;
+    }
+    // No cause on purpose: the original error is what may carry the token.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error('The registry call failed.');
+  }
+}
 
 export function createHandlers(studio: Studio, transport: Transport): Handlers {
   const consent = new ConsentService(studio);
@@ -86,5 +123,65 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'consent.finish': ({ id, recordingId }) => consent.finish(id, recordingId),
     'consent.list': () => consent.list(),
     'capture.record.discard': ({ id }) => (studio.recordings.discard(id), {}),
+    'identity.status': () => studio.identity.status(),
+    'identity.create': ({ passphrase }) => studio.identity.create(passphrase),
+    'identity.importMnemonic': ({ phrase, passphrase, replace }) => studio.identity.importMnemonic(phrase, passphrase, { replace }),
+    'identity.importKeystore': ({ json, passphrase, replace }) => studio.identity.importKeystore(json, passphrase, { replace }),
+    'identity.unlock': ({ passphrase, minutes }) => studio.identity.unlock(passphrase, minutes === undefined ? undefined : minutes * 60_000),
+    'identity.lock': () => (studio.identity.lock(), studio.identity.status()),
+    'identity.exportKeystore': () => ({ json: studio.identity.exportKeystore() }),
+    'identity.revealWords': async ({ passphrase }) => ({ words: await studio.identity.revealMnemonic(passphrase) }),
+    'identity.backupChallenge': () => studio.identity.backupChallenge(),
+    'identity.confirmBackup': ({ answers, passphrase }) =>
+      studio.identity.confirmBackup(Object.fromEntries(Object.entries(answers).map(([position, word]) => [Number(position), word])), passphrase),
+    'twin.list': () => studio.twins.list(),
+    'twin.inspect': ({ id }) => studio.twins.inspect(id),
+    'twin.pack': ({ name, rules, voiceModel, faceModel, consent }) =>
+      studio.twins.pack({ name, rules, ...(voiceModel ? { voiceModel } : {}), ...(faceModel ? { faceModel } : {}), ...(consent === undefined ? {} : { consent }) }),
+    'twin.verify': async ({ id, decrypt }) => {
+      const result = await studio.twins.verify(id, decrypt === true);
+      return {
+        ok: result.ok,
+        problems: result.problems,
+        decrypted: result.decrypted,
+        rulesVersion: result.rules?.version ?? null,
+        owner: result.twin?.descriptor.owner ?? null,
+        manifestDigest: result.twin?.manifestDigest ?? null,
+      };
+    },
+    'twin.grant': ({ id, publicKey }) => studio.twins.grant(id, publicKey),
+    'twin.rules': ({ id, rules }) => studio.twins.publishRules(id, rules),
+    'twin.rulesPreview': ({ rules }) => {
+      const parsed = parseRules(rules);
+      return parsed.ok ? { ok: true, errors: [], summary: summariseRules(parsed.rules) } : { ok: false, errors: parsed.errors, summary: [] };
+    },
+    'twin.rotate': ({ id, revoke }) => studio.twins.rotate(id, revoke),
+    'twin.erase': ({ id }) => studio.twins.erase(id),
+    'twin.export': async ({ id, path }) => {
+      studio.twins.layoutDir(id);
+      const out = resolve(path);
+      if (existsSync(out)) throw new LikenessError('conflict', `${out} already exists: choose a new file name (the studio never overwrites a file).`);
+      if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new LikenessError('not-found', `The folder ${dirname(out)} does not exist on the studio's computer.`);
+      try {
+        return { path: out, ...(await studio.twins.exportFile(id, out)) };
+      } catch (error) {
+        throw fileError(error, out);
+      }
+    },
+    'twin.import': async ({ path }) => {
+      const file = resolve(path);
+      if (!existsSync(file)) throw new LikenessError('not-found', `${file} does not exist on the studio's computer.`);
+      if (!statSync(file).isFile()) throw new LikenessError('invalid-input', `${file} is not a file: choose a twin exported as one file (.tar).`);
+      try {
+        return await studio.twins.importFile(file);
+      } catch (error) {
+        throw fileError(error, file);
+      }
+    },
+    'twin.push': ({ id, registry, repository, tag, token }) =>
+      withoutToken(token, () => studio.twins.push(id, { registry, repository, ...(tag ? { tag } : {}), ...(token ? { token } : {}) })),
+    'twin.pull': ({ registry, repository, reference, token }) =>
+      withoutToken(token, () => studio.twins.pull({ registry, repository, reference, ...(token ? { token } : {}) })),
+    'twin.remove': ({ id }) => (studio.twins.remove(id), { id }),
   };
 }

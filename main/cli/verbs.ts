@@ -3,16 +3,18 @@ import { APP_NAME, APP_VERSION } from '../bridge/version.js';
 import { capture } from './capture.js';
 import { doctor } from './doctor.js';
 import { face } from './face.js';
+import { identity } from './identity.js';
 import { jobs } from './jobs.js';
 import { serve } from './serve.js';
 import { train } from './train.js';
+import { twin } from './twin.js';
 import type { Verb } from './verb.js';
 import { voice } from './voice.js';
 
 export type { Io, Verb } from './verb.js';
 export { UsageError } from './verb.js';
 
-export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, face, jobs };
+export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, face, jobs, identity, twin };
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(verbs).map((v) => v.length));

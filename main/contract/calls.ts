@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -77,6 +77,81 @@ export const calls = {
   /** An MP4 of the studio (an idle loop, a side-by-side sample, a render), base64-encoded for the player. */
   'face.video': { input: z.object({ digest: BlobDigest }).strict(), output: z.object({ mp4: z.string() }) },
   'capture.record.discard': { input: z.object({ id: RecordingId }).strict(), output: z.object({}) },
+  /** The creator's Ethereum identity. The private key never crosses the contract; the words do only where the creator asked for them. */
+  'identity.status': { input: NoInput, output: IdentityStatus },
+  /** A new identity; its recovery words come back this once, for the backup screen. */
+  'identity.create': { input: z.object({ passphrase: Passphrase }).strict(), output: z.object({ address: EthAddress, words: RecoveryWords }) },
+  'identity.importMnemonic': { input: z.object({ phrase: z.string().min(1).max(1000), passphrase: Passphrase, replace: z.boolean().optional() }).strict(), output: IdentityStatus },
+  'identity.importKeystore': { input: z.object({ json: z.string().min(1).max(64 * 1024), passphrase: Passphrase, replace: z.boolean().optional() }).strict(), output: IdentityStatus },
+  /** Keeps the key in the studio's memory until a fixed deadline (15 minutes unless told). */
+  'identity.unlock': { input: z.object({ passphrase: Passphrase, minutes: z.number().int().min(1).max(480).optional() }).strict(), output: IdentityStatus },
+  'identity.lock': { input: NoInput, output: IdentityStatus },
+  /** The Web3 Secret Storage keystore as stored: encrypted with the creator's passphrase. */
+  'identity.exportKeystore': { input: NoInput, output: z.object({ json: z.string() }) },
+  'identity.revealWords': { input: z.object({ passphrase: Passphrase }).strict(), output: z.object({ words: RecoveryWords }) },
+  /** Three word positions (1-based) for the creator to answer from what they wrote down. */
+  'identity.backupChallenge': { input: NoInput, output: z.object({ positions: z.array(z.number().int().min(1).max(24)).length(3) }) },
+  'identity.confirmBackup': {
+    input: z.object({ answers: z.record(z.string().regex(/^\d{1,2}$/, 'a word position'), z.string().max(16)), passphrase: Passphrase }).strict(),
+    output: IdentityStatus,
+  },
+  /** The twins of this studio, newest first, each as anyone can read it (no key needed). */
+  'twin.list': { input: NoInput, output: z.array(TwinSummary) },
+  'twin.inspect': { input: z.object({ id: TwinId }).strict(), output: TwinSummary },
+  /** Seals model versions (at least one), the newest accepted consent take and the rules into a new twin, signed by the unlocked identity. */
+  'twin.pack': {
+    input: z
+      .object({
+        name: z.string().trim().min(1, 'name the twin').max(200),
+        rules: TwinRulesDraft,
+        voiceModel: VoiceModelId.optional(),
+        faceModel: FaceModelId.optional(),
+        /** Seal the newest accepted consent take and its record (default true). */
+        consent: z.boolean().optional(),
+      })
+      .strict(),
+    output: TwinSummary,
+  },
+  /** Every digest and signature; with decrypt, every layer decrypted and authenticated with the unlocked identity's key. */
+  'twin.verify': { input: z.object({ id: TwinId, decrypt: z.boolean().optional() }).strict(), output: TwinVerification },
+  /** Wraps the twin's content key for one more public key (a licensee's); the manifest and its signature stay. */
+  'twin.grant': {
+    input: z.object({ id: TwinId, publicKey: TwinPublicKey }).strict(),
+    output: z.object({ recipient: EthAddress, manifestDigest: TwinDigest, added: z.boolean() }),
+  },
+  /** Publishes the rules as the twin's next owner-signed version. */
+  'twin.rules': {
+    input: z.object({ id: TwinId, rules: TwinRulesDraft }).strict(),
+    output: z.object({ version: z.number().int().min(2), rulesDigest: TwinDigest }),
+  },
+  /** Checks a rules draft and words it in plain language, changing nothing: the editor shows each error at its field and the summary beside it. */
+  'twin.rulesPreview': {
+    input: z.object({ rules: TwinRulesDraft }).strict(),
+    output: z.object({ ok: z.boolean(), errors: z.array(TwinRuleError), summary: z.array(z.string()) }),
+  },
+  /** Re-encrypts under a new content key for the recipients that remain: the revocation a shared copy can enforce. */
+  'twin.rotate': {
+    input: z.object({ id: TwinId, revoke: z.array(EthAddress).max(256) }).strict(),
+    output: z.object({ previousManifestDigest: TwinDigest, manifestDigest: TwinDigest, recipients: z.array(EthAddress), revoked: z.array(EthAddress) }),
+  },
+  /** Crypto-shredding: destroys this copy's key envelopes and opened plaintext, so nothing here can open it again. */
+  'twin.erase': { input: z.object({ id: TwinId }).strict(), output: z.object({ envelopesRemoved: z.number().int().nonnegative() }) },
+  /** Writes the twin as one file (a tar of its OCI layout) at a new path on the studio's computer. */
+  'twin.export': { input: z.object({ id: TwinId, path: StudioFilePath }).strict(), output: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }) },
+  /** Takes a twin file; kept only if every check passes. */
+  'twin.import': { input: z.object({ path: StudioFilePath }).strict(), output: TwinSummary },
+  /** Pushes the twin with its signature, keys and rules to an OCI registry; the token is used for this call only. */
+  'twin.push': {
+    input: z.object({ id: TwinId, registry: RegistryUrl, repository: RegistryRepository, tag: RegistryTag.optional(), token: RegistryToken.optional() }).strict(),
+    output: z.object({ manifestDigest: TwinDigest, reference: z.string() }),
+  },
+  /** Pulls a twin from an OCI registry; kept only if every check passes. */
+  'twin.pull': {
+    input: z.object({ registry: RegistryUrl, repository: RegistryRepository, reference: RegistryReference, token: RegistryToken.optional() }).strict(),
+    output: TwinSummary,
+  },
+  /** Deletes the twin from this studio entirely (its layout and anything opened). */
+  'twin.remove': { input: z.object({ id: TwinId }).strict(), output: z.object({ id: TwinId }) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Calls = typeof calls;

@@ -361,3 +361,180 @@ export const FaceRenderOptions = z
   })
   .strict();
 export type FaceRenderOptions = z.infer<typeof FaceRenderOptions>;
+
+export const EthAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an Ethereum address looks like 0x followed by 40 hex digits');
+
+/** The creator's identity as the UI sees it: never the key, the words or the passphrase. */
+export const IdentityStatus = z.object({
+  exists: z.boolean(),
+  address: EthAddress.optional(),
+  unlocked: z.boolean(),
+  unlockExpiresAt: z.string().optional(),
+  /** The creator answered the recovery-word check (or restored from words or a keystore file they hold). */
+  backedUp: z.boolean(),
+});
+export type IdentityStatus = z.infer<typeof IdentityStatus>;
+
+/** Strength is judged by the studio (at least 8 characters for a new one), so an existing keystore's shorter passphrase still opens it. */
+export const Passphrase = z.string().min(1, 'enter the passphrase').max(1024);
+
+/** BIP-39 recovery words, in order. */
+export const RecoveryWords = z.array(z.string().min(1).max(16)).min(12).max(24);
+
+// --- Twins: the sealed container of the creator's models, consent and rules (main/core/twin) ---------------------
+
+export const TwinId = z.string().regex(/^twin_[0-9a-f]{12}$/, 'a twin id looks like twin_ followed by 12 hex digits');
+
+/** A sha256 digest of a twin's manifest, rules or consent record. */
+export const TwinDigest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a digest looks like sha256: followed by 64 hex digits');
+
+// Mirrors of the studio's rules vocabulary (main/core/twin/rules/schema.ts): the contract cannot import the core, and a
+// test keeps the two lists equal.
+export const TWIN_RULES_SCHEMA = 'likeness.rules/v1';
+export const TWIN_PURPOSES = ['personal', 'education', 'commercial-video', 'advertising', 'news', 'entertainment', 'accessibility', 'research'] as const;
+export const TwinPurpose = z.enum(TWIN_PURPOSES);
+export type TwinPurpose = z.infer<typeof TwinPurpose>;
+export const TWIN_CONTENT_CATEGORIES = ['political', 'sexual', 'hate', 'violence', 'impersonation', 'medical-advice', 'financial-advice'] as const;
+export const TwinContentCategory = z.enum(TWIN_CONTENT_CATEGORIES);
+export type TwinContentCategory = z.infer<typeof TwinContentCategory>;
+export const TWIN_PART_NAMES = ['voice-model', 'voice-report', 'face-model', 'face-idle', 'face-report', 'consent-record', 'consent-take'] as const;
+export const TwinPartName = z.enum(TWIN_PART_NAMES);
+export type TwinPartName = z.infer<typeof TwinPartName>;
+
+/**
+ * A twin's rules as the studio answers them: the shape of the rules document. The full checks (language tags,
+ * addresses, thresholds, fees, expiry) are the studio's, which names every error at its field; rules a caller sends
+ * travel as a TwinRulesDraft.
+ */
+export const TwinRules = z.object({
+  schema: z.literal(TWIN_RULES_SCHEMA),
+  purposes: z.array(TwinPurpose),
+  languages: z.union([z.literal('any'), z.array(z.string())]),
+  blockedCategories: z.array(TwinContentCategory),
+  blockedTerms: z.array(z.string()),
+  aiLabelRequired: z.boolean(),
+  /** A UTC timestamp, or null for rules that never expire. */
+  expiresAt: z.string().nullable(),
+  validators: z.object({ addresses: z.array(EthAddress), threshold: z.number().int().nonnegative() }),
+  /** The fee in wei as a decimal string (uint256 on chain), or null for none. */
+  licenceFee: z.object({ amountWei: z.string().regex(/^(?:0|[1-9][0-9]*)$/, 'a whole number of wei'), currency: z.literal('ETH') }).nullable(),
+});
+export type TwinRules = z.infer<typeof TwinRules>;
+
+/** Rules as a caller sends them, from an editor or a file: any object here; the studio checks it field by field and names each error. */
+export const TwinRulesDraft = z.record(z.string(), z.unknown());
+export type TwinRulesDraft = z.infer<typeof TwinRulesDraft>;
+
+/** The rules a new twin starts with (the studio's defaultRules): personal and educational use only, the harmful categories blocked, labelled, no fee. */
+export function defaultTwinRules(): TwinRules {
+  return {
+    schema: TWIN_RULES_SCHEMA,
+    purposes: ['personal', 'education'],
+    languages: 'any',
+    blockedCategories: ['political', 'sexual', 'hate', 'violence', 'impersonation'],
+    blockedTerms: [],
+    aiLabelRequired: true,
+    expiresAt: null,
+    validators: { addresses: [], threshold: 0 },
+    licenceFee: null,
+  };
+}
+
+/** One error in a rules draft: the dotted path of its field (`languages.2`, `validators.threshold`; empty for the whole document). */
+export const TwinRuleError = z.object({ path: z.string(), message: z.string() });
+export type TwinRuleError = z.infer<typeof TwinRuleError>;
+
+/** One thing wrong with a twin, naming the part it is in (`manifest`, `owner signature`, `layer voice-model`, …). */
+export const TwinProblem = z.object({ part: z.string(), message: z.string() });
+export type TwinProblem = z.infer<typeof TwinProblem>;
+
+/** A sealed model version's card: its headline quality figures; the full report is a sealed part. */
+export const TwinModelCard = z.object({
+  kind: z.enum(['voice', 'face']),
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  figures: z.record(z.string(), z.number()),
+});
+export type TwinModelCard = z.infer<typeof TwinModelCard>;
+
+/** A twin of this studio as anyone can read it, without a key: its public descriptor, recipients and current rules. */
+export const TwinSummary = z.object({
+  id: TwinId,
+  name: z.string(),
+  manifestDigest: TwinDigest,
+  owner: EthAddress,
+  createdAt: z.string(),
+  /** 1 for the rules sealed with it, then counting up with each published version. */
+  rulesVersion: z.number().int().positive(),
+  rulesDigest: TwinDigest,
+  rules: TwinRules,
+  /** The current rules in plain language, one line per rule. */
+  rulesSummary: z.array(z.string()),
+  /** The encrypted parts and their sizes as stored. */
+  parts: z.array(z.object({ name: TwinPartName, size: z.number().int().nonnegative() })),
+  models: z.array(TwinModelCard),
+  consent: z.object({ digest: TwinDigest, language: z.string(), accepted: z.boolean(), createdAt: z.string() }).nullable(),
+  /** Who holds a key to it here: the owner and each grantee (empty once erased). */
+  recipients: z.array(z.object({ address: EthAddress, grantedAt: z.string() })),
+  /** Problems found reading its structure and signatures (layers are hashed only by twin.verify). */
+  problems: z.array(TwinProblem),
+});
+export type TwinSummary = z.infer<typeof TwinSummary>;
+
+/** Every check on a twin: structure, signatures, every layer's digest and, with `decrypted`, every chunk decrypted and authenticated. */
+export const TwinVerification = z.object({
+  ok: z.boolean(),
+  problems: z.array(TwinProblem),
+  /** Whether the layers were also decrypted with the unlocked identity's key. */
+  decrypted: z.boolean(),
+  /** The current rules version; null when the twin could not be read at all. */
+  rulesVersion: z.number().int().positive().nullable(),
+  /** The owner named by its descriptor (whose signature was checked); null when it could not be read. */
+  owner: EthAddress.nullable(),
+  manifestDigest: TwinDigest.nullable(),
+});
+export type TwinVerification = z.infer<typeof TwinVerification>;
+
+/** A secp256k1 public key (0x, compressed 33 bytes or uncompressed 65), such as a licensee's; never a private key. */
+export const TwinPublicKey = z
+  .string()
+  .trim()
+  .regex(/^0x(?:0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/, 'a public key is 0x followed by 66 hex digits (compressed) or 130 (uncompressed, starting 04)');
+
+/** A file on the studio's computer (the bridge runs locally): an absolute path. */
+export const StudioFilePath = z
+  .string()
+  .trim()
+  .min(1, 'enter a file path')
+  .max(4096)
+  .regex(/^(?:\/|[A-Za-z]:[\\/]|\\\\)/, 'an absolute path on the studio computer, such as /home/me/my-twin.tar');
+
+/** An OCI registry's base URL, http or https. */
+export const RegistryUrl = z
+  .string()
+  .trim()
+  .min(1, 'enter the registry URL')
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'an http or https URL without credentials, such as https://ghcr.io or http://127.0.0.1:5000');
+
+/** An OCI repository name (distribution spec): lowercase parts separated by slashes. */
+export const RegistryRepository = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(/^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/, 'a repository name is lowercase letters, digits, . _ - and slashes, such as me/my-twin');
+
+export const RegistryTag = z.string().trim().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'a tag is up to 128 letters, digits, . _ or -, not starting with . or -');
+
+/** A tag or a sha256 digest. */
+export const RegistryReference = z.union([RegistryTag, TwinDigest], { error: 'a tag (such as v1) or a sha256 digest' });
+
+/** A registry bearer token: sent to the registry only, never stored, answered or logged. Its message never repeats it. */
+export const RegistryToken = z.string().min(1).max(16_384).regex(/^[\x21-\x7e]+$/, 'a token is printable characters without spaces');

@@ -12,6 +12,8 @@ import { VoiceModelsRepository } from './voice/models-repository.js';
 import { voiceSayJob } from './voice/say-job.js';
 import { voiceTrainingJob } from './voice/train-job.js';
 import { FaceTracker } from './vision/tracker.js';
+import { IdentityService } from './twin/identity/service.js';
+import { TwinLibrary } from './twin/library.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
 import { trainingJob } from './ml/train/job.js';
@@ -32,6 +34,10 @@ export interface Studio {
   readonly recordings: Recordings;
   readonly voiceModels: VoiceModelsRepository;
   readonly faceModels: FaceModelsRepository;
+  /** The creator's Ethereum identity: keystore in the home, the unlocked key in memory only. */
+  readonly identity: IdentityService;
+  /** Sealed twins, as OCI layouts under <home>/twins. */
+  readonly twins: TwinLibrary;
   /** The face tracker, opened on first use (detector at 224 for live frames, one thread). */
   tracker(): Promise<FaceTracker>;
   /** The eSpeak NG runner (its own child process), started on first use. */
@@ -87,6 +93,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       'voice.say': voiceSayJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, models: voiceModels, tmpDir }),
       'voice.train': voiceTrainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, takes, models: voiceModels, espeak: startEspeak }),
     });
+    const identity = new IdentityService(home);
+    const twins = new TwinLibrary({ home, db: opened, blobs, takes, voiceModels, faceModels, signer: () => identity.signer() });
     let closed = false;
     let tracker: Promise<FaceTracker> | undefined;
     return {
@@ -102,6 +110,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       recordings,
       voiceModels,
       faceModels,
+      identity,
+      twins,
       db: opened,
       blobs,
       settings: new SettingsRepository(opened),
@@ -120,6 +130,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       async close() {
         if (closed) return;
         closed = true;
+        identity.lock();
         await jobs.close();
         recordings.closeAll();
         await tracker?.then((t) => t.close()).catch(() => undefined);

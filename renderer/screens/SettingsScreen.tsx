@@ -1,10 +1,11 @@
-// Settings screen: appearance, data home and library maintenance jobs, system check, about; renderer.
+// Settings screen: appearance, identity, data home and library maintenance jobs, system check, about; renderer.
 import { useState } from 'react';
 import type { Settings, Theme } from '../../main/contract/models.js';
 import { useCall, useClient, useEvent } from '../client.js';
 import { Button, ErrorBanner, JobCard, formatBytes, useToast } from '../design/index.js';
 import { useJobs } from '../jobs.js';
 import { ScreenHeader } from './ScreenHeader.js';
+import { IdentitySection } from './settings/IdentitySection.js';
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Match system' },
@@ -144,6 +145,7 @@ export function SettingsScreen() {
     <>
       <ScreenHeader title="Settings">How the studio looks, where your data lives, and whether this computer has what the studio needs.</ScreenHeader>
       <Appearance />
+      <IdentitySection />
       <Library />
       <SystemCheck />
       <About />

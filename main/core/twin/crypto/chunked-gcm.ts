@@ -1,0 +1,482 @@
+// Streamed AES-256-GCM for the twin's layers, in authenticated chunks at constant memory; main process and workers.
+//
+// Format, version 1 (integers big-endian):
+//   header, 61 bytes: magic "LKNSENC1" (8 ASCII bytes) | version u8 = 1 | chunkSize u32 (plaintext bytes per chunk,
+//     1 KiB to 16 MiB) | salt (32 random bytes) | keyCheck (16 bytes)
+//   layerKey = HKDF-SHA256(ikm = content key (32 bytes), salt, info = "likeness layer v1", 32 bytes): each layer gets its
+//     own key from one content key, so nonces never repeat across layers.
+//   keyCheck = first 16 bytes of HMAC-SHA256(layerKey, "likeness key check"): a wrong content key is reported as such
+//     before any chunk is read.
+//   The encrypted stream is: plaintext | plaintext length (u64) | SHA-256 of the plaintext (32 bytes). It is cut into
+//     chunkSize pieces, every one full except the last, so there is always at least one chunk.
+//   Chunk i, stored as ciphertext | 16-byte tag: nonce = 4 zero bytes | u64 i; AAD = the 61 header bytes | u64 i |
+//     final flag u8 (1 on the last chunk, else 0). The index stops reordering, the header stops splicing chunks from
+//     another layer, and the final flag stops a cut at a chunk boundary from passing as a shorter stream.
+//   Ciphertext size = 61 + (plaintext size + 40) + 16 * ceil((plaintext size + 40) / chunkSize).
+//
+// AES-GCM runs through WebCrypto, which works on libuv's thread pool: a few chunks are sealed or opened there while this
+// thread hashes, so encryption (two SHA-256 passes and one AES pass per byte) is not bound to one core.
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Transform, type TransformCallback, type TransformOptions } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fsyncDirectory, tempPathFor } from '../../store/atomic.js';
+import { TwinCryptoError } from './errors.js';
+
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+const MIN_CHUNK_SIZE = 1024;
+const MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+
+const MAGIC = Buffer.from('LKNSENC1', 'ascii');
+const VERSION = 1;
+const SALT_BYTES = 32;
+const KEY_CHECK_BYTES = 16;
+const CHUNK_SIZE_OFFSET = MAGIC.length + 1;
+const SALT_OFFSET = CHUNK_SIZE_OFFSET + 4;
+const KEY_CHECK_OFFSET = SALT_OFFSET + SALT_BYTES;
+export const HEADER_BYTES = KEY_CHECK_OFFSET + KEY_CHECK_BYTES;
+
+const KEY_BYTES = 32;
+const TAG_BYTES = 16;
+/** Plaintext length (u64) and SHA-256, carried inside the last chunk or two. */
+const TRAILER_BYTES = 8 + 32;
+const LAYER_INFO = 'likeness layer v1';
+const KEY_CHECK_LABEL = 'likeness key check';
+/** Chunks handed to the thread pool at once: enough to keep both cores busy, few enough that memory stays a few chunks. */
+const IN_FLIGHT = 3;
+
+export interface PlaintextSummary {
+  /** 'sha256:' + hex of the plaintext. */
+  plaintextDigest: string;
+  plaintextSize: number;
+}
+
+export interface EncryptedFileSummary extends PlaintextSummary {
+  /** 'sha256:' + hex of the encrypted file, as stored in the container. */
+  ciphertextDigest: string;
+  ciphertextSize: number;
+}
+
+/** The digest and size are known only once the stream has processed all of its input. */
+export type TwinCipherStream = Transform & { readonly result: Promise<PlaintextSummary> };
+
+export interface ChunkOptions {
+  /** Plaintext bytes per chunk, 1 KiB to 16 MiB; DEFAULT_CHUNK_SIZE when left out. */
+  chunkSize?: number;
+}
+
+export function createEncryptStream(contentKey: Uint8Array, options: ChunkOptions = {}): TwinCipherStream {
+  return new EncryptStream(checkedContentKey(contentKey), checkedChunkSize(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+}
+
+/** Emits only plaintext whose chunk has authenticated; the last 40 bytes are held back until the stream ends. */
+export function createDecryptStream(contentKey: Uint8Array): TwinCipherStream {
+  return new DecryptStream(checkedContentKey(contentKey));
+}
+
+export function ciphertextSizeFor(plaintextSize: number, chunkSize: number = DEFAULT_CHUNK_SIZE): number {
+  if (!Number.isSafeInteger(plaintextSize) || plaintextSize < 0) throw new RangeError(`a plaintext size must be a whole number of bytes, not ${plaintextSize}`);
+  const streamed = plaintextSize + TRAILER_BYTES;
+  return HEADER_BYTES + streamed + TAG_BYTES * Math.ceil(streamed / checkedChunkSize(chunkSize));
+}
+
+export async function encryptFile(src: string, dst: string, contentKey: Uint8Array, options: ChunkOptions = {}): Promise<EncryptedFileSummary> {
+  const chunkSize = checkedChunkSize(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const ciphertextHash = createHash('sha256');
+  let ciphertextSize = 0;
+  const encrypt = new EncryptStream(checkedContentKey(contentKey), chunkSize, (bytes) => {
+    ciphertextHash.update(bytes);
+    ciphertextSize += bytes.length;
+  });
+  // Reads of exactly one chunk let the encryptor hand them on without copying.
+  await writeAtomically(dst, chunkSize + TAG_BYTES, [createReadStream(src, { highWaterMark: chunkSize }), encrypt]);
+  return { ...(await encrypt.result), ciphertextDigest: `sha256:${ciphertextHash.digest('hex')}`, ciphertextSize };
+}
+
+export async function decryptFile(src: string, dst: string, contentKey: Uint8Array): Promise<PlaintextSummary> {
+  const decrypt = createDecryptStream(contentKey);
+  await writeAtomically(dst, DEFAULT_CHUNK_SIZE, [createReadStream(src, { highWaterMark: DEFAULT_CHUNK_SIZE + TAG_BYTES }), decrypt]);
+  return decrypt.result;
+}
+
+/** dst gets the whole output or stays as it was: the temp file is flushed to disk before the rename, and removed on failure. */
+async function writeAtomically(dst: string, highWaterMark: number, stages: NodeJS.ReadableStream[]): Promise<void> {
+  const temp = tempPathFor(dst);
+  const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark });
+  try {
+    await pipeline([...stages, out]);
+    await rename(temp, dst);
+  } catch (error) {
+    // Windows cannot delete a file that is still open, and pipeline rejects before the destroyed stream has closed
+    // (events.once would reject on the stream's own copy of the error instead of waiting).
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    await rm(temp, { force: true });
+    throw error;
+  }
+  fsyncDirectory(dirname(dst));
+}
+
+function checkedContentKey(contentKey: Uint8Array): Buffer {
+  if (contentKey.length !== KEY_BYTES) throw new RangeError(`a content key must be ${KEY_BYTES} bytes, not ${contentKey.length}`);
+  // A copy, so that a caller wiping or reusing its array cannot change the key under a running stream.
+  return Buffer.from(contentKey);
+}
+
+function checkedChunkSize(chunkSize: number): number {
+  if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+    throw new RangeError(`a chunk size must be a whole number of bytes from ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE}, not ${chunkSize}`);
+  }
+  return chunkSize;
+}
+
+function keyCheckFor(layerKey: Buffer): Buffer {
+  return createHmac('sha256', layerKey).update(KEY_CHECK_LABEL).digest().subarray(0, KEY_CHECK_BYTES);
+}
+
+function layerKeyFor(contentKey: Buffer, salt: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', contentKey, salt, LAYER_INFO, KEY_BYTES));
+}
+
+function trailerFor(size: number, digest: Buffer): Buffer {
+  const trailer = Buffer.alloc(TRAILER_BYTES);
+  trailer.writeBigUInt64BE(BigInt(size), 0);
+  digest.copy(trailer, 8);
+  return trailer;
+}
+
+function ignoreRejection(promise: Promise<unknown>): void {
+  promise.catch(() => undefined);
+}
+
+/**
+ * Seals and opens the chunks of one layer. WebCrypto copies its inputs before returning the promise, so callers may
+ * reuse a buffer as soon as the call returns.
+ */
+class ChunkCipher {
+  private constructor(
+    private readonly key: webcrypto.CryptoKey,
+    private readonly header: Buffer,
+  ) {}
+
+  static async create(layerKey: Buffer, header: Buffer): Promise<ChunkCipher> {
+    const key = await webcrypto.subtle.importKey('raw', layerKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    return new ChunkCipher(key, Buffer.from(header));
+  }
+
+  /** ciphertext | tag, the chunk as stored. */
+  async seal(index: number, final: boolean, plaintext: Buffer): Promise<Buffer> {
+    return Buffer.from(await webcrypto.subtle.encrypt(this.parameters(index, final), this.key, plaintext));
+  }
+
+  /** The plaintext, or undefined when the record does not authenticate as chunk `index` with this final flag. */
+  async open(index: number, final: boolean, record: Buffer): Promise<Buffer | undefined> {
+    const opened = webcrypto.subtle.decrypt(this.parameters(index, final), this.key, record);
+    return opened.then(
+      (plaintext) => Buffer.from(plaintext),
+      () => undefined,
+    );
+  }
+
+  private parameters(index: number, final: boolean): webcrypto.AesGcmParams {
+    const nonce = Buffer.alloc(12);
+    nonce.writeBigUInt64BE(BigInt(index), 4);
+    const aad = Buffer.alloc(HEADER_BYTES + 9);
+    this.header.copy(aad, 0);
+    aad.writeBigUInt64BE(BigInt(index), HEADER_BYTES);
+    aad[HEADER_BYTES + 8] = final ? 1 : 0;
+    return { name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: TAG_BYTES * 8 };
+  }
+}
+
+abstract class SummarisingTransform extends Transform {
+  readonly result: Promise<PlaintextSummary>;
+  private resolveResult!: (summary: PlaintextSummary) => void;
+  private rejectResult!: (error: Error) => void;
+
+  constructor(options: TransformOptions) {
+    super(options);
+    this.result = new Promise((resolve, reject) => {
+      this.resolveResult = resolve;
+      this.rejectResult = reject;
+    });
+    // The error also reaches the stream's own listeners; a caller that never reads `result` must not crash on it.
+    ignoreRejection(this.result);
+  }
+
+  protected settle(summary: PlaintextSummary): void {
+    this.resolveResult(summary);
+  }
+
+  protected finishWith(work: Promise<void>, callback: TransformCallback): void {
+    work.then(
+      () => callback(),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // After a normal end the result is already settled and this rejection is ignored.
+    this.rejectResult(error ?? new Error('the stream was closed before all of its data was processed'));
+    callback(error);
+  }
+}
+
+class EncryptStream extends SummarisingTransform {
+  private readonly ready: Promise<ChunkCipher>;
+  /** Chunks being sealed, oldest first; they are emitted in this order. */
+  private readonly sealing: Promise<Buffer>[] = [];
+  private readonly plaintextHash = createHash('sha256');
+  private plaintextSize = 0;
+  private index = 0;
+  /** Plaintext of the chunk being filled; a whole chunk arriving in one piece is sealed straight from the input. */
+  private readonly pending: Buffer;
+  private pendingBytes = 0;
+
+  constructor(
+    contentKey: Buffer,
+    private readonly chunkSize: number,
+    private readonly onCiphertext: (bytes: Buffer) => void = () => undefined,
+  ) {
+    super({ writableHighWaterMark: chunkSize, readableHighWaterMark: chunkSize + TAG_BYTES });
+    const salt = randomBytes(SALT_BYTES);
+    const layerKey = layerKeyFor(contentKey, salt);
+    const header = Buffer.alloc(HEADER_BYTES);
+    MAGIC.copy(header, 0);
+    header[MAGIC.length] = VERSION;
+    header.writeUInt32BE(chunkSize, CHUNK_SIZE_OFFSET);
+    salt.copy(header, SALT_OFFSET);
+    keyCheckFor(layerKey).copy(header, KEY_CHECK_OFFSET);
+    this.ready = ChunkCipher.create(layerKey, header);
+    this.pending = Buffer.alloc(chunkSize);
+    this.deliver(header);
+  }
+
+  override _transform(data: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.finishWith(this.accept(data), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.finishWith(this.finish(), callback);
+  }
+
+  private async accept(data: Buffer): Promise<void> {
+    const chunks = await this.ready;
+    this.plaintextHash.update(data);
+    this.plaintextSize += data.length;
+    // A chunk of plaintext alone is never the last one: the trailer always follows it.
+    let offset = 0;
+    if (this.pendingBytes > 0) {
+      offset = data.copy(this.pending, this.pendingBytes, 0, Math.min(data.length, this.chunkSize - this.pendingBytes));
+      this.pendingBytes += offset;
+      if (this.pendingBytes < this.chunkSize) return;
+      await this.seal(chunks, this.pending, false);
+      this.pendingBytes = 0;
+    }
+    for (; data.length - offset >= this.chunkSize; offset += this.chunkSize) await this.seal(chunks, data.subarray(offset, offset + this.chunkSize), false);
+    this.pendingBytes = data.copy(this.pending, 0, offset);
+  }
+
+  private async finish(): Promise<void> {
+    const chunks = await this.ready;
+    const digest = this.plaintextHash.digest();
+    const trailer = trailerFor(this.plaintextSize, digest);
+    const room = this.chunkSize - this.pendingBytes;
+    if (room >= TRAILER_BYTES) {
+      trailer.copy(this.pending, this.pendingBytes);
+      await this.seal(chunks, this.pending.subarray(0, this.pendingBytes + TRAILER_BYTES), true);
+    } else {
+      trailer.copy(this.pending, this.pendingBytes, 0, room);
+      await this.seal(chunks, this.pending, false);
+      await this.seal(chunks, trailer.subarray(room), true);
+    }
+    while (this.sealing.length > 0) await this.deliverOldest();
+    this.settle({ plaintextDigest: `sha256:${digest.toString('hex')}`, plaintextSize: this.plaintextSize });
+  }
+
+  /** Starts sealing the next chunk, and waits only while IN_FLIGHT chunks are already being sealed. */
+  private async seal(chunks: ChunkCipher, plaintext: Buffer, final: boolean): Promise<void> {
+    const sealed = chunks.seal(this.index++, final, plaintext);
+    // Rejections are awaited in order by deliverOldest; this only stops one that comes early from counting as unhandled.
+    ignoreRejection(sealed);
+    this.sealing.push(sealed);
+    if (this.sealing.length >= IN_FLIGHT) await this.deliverOldest();
+  }
+
+  private async deliverOldest(): Promise<void> {
+    const oldest = this.sealing.shift();
+    if (oldest !== undefined) this.deliver(await oldest);
+  }
+
+  private deliver(bytes: Buffer): void {
+    this.onCiphertext(bytes);
+    this.push(bytes);
+  }
+}
+
+interface Framing {
+  chunks: ChunkCipher;
+  recordSize: number;
+  /** Room for one record per chunk in flight, for records split across input pieces; allocated once per stream. */
+  scratch: Buffer;
+}
+
+class DecryptStream extends SummarisingTransform {
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  private framing: Framing | undefined;
+  private index = 0;
+  /** Chunks being opened, oldest first; their plaintext is emitted in this order. */
+  private readonly opening: Promise<Buffer>[] = [];
+  private readonly plaintextHash = createHash('sha256');
+  private plaintextSize = 0;
+  /** The last 40 verified bytes: the trailer, if the stream ends here, so not yet plaintext to emit. */
+  private held: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly contentKey: Buffer) {
+    super({ writableHighWaterMark: DEFAULT_CHUNK_SIZE + TAG_BYTES, readableHighWaterMark: DEFAULT_CHUNK_SIZE });
+  }
+
+  override _transform(data: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.queue.push(data);
+    this.queued += data.length;
+    this.finishWith(this.accept(), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.finishWith(this.finish(), callback);
+  }
+
+  private async accept(): Promise<void> {
+    if (this.framing === undefined) {
+      if (this.queued < HEADER_BYTES) return;
+      this.framing = await this.readHeader(this.dequeue(HEADER_BYTES, Buffer.alloc(HEADER_BYTES)));
+    }
+    // A record followed by more bytes is not the last one; the last is only known when the input ends.
+    while (this.queued > this.framing.recordSize) await this.open(this.framing, this.framing.recordSize, false);
+  }
+
+  private async finish(): Promise<void> {
+    const framing = this.framing;
+    if (framing === undefined) {
+      if (this.queued === 0) throw new TwinCryptoError('truncated', 'the encrypted data is empty');
+      const start = this.dequeue(this.queued, Buffer.alloc(this.queued));
+      const length = Math.min(start.length, MAGIC.length);
+      if (!start.subarray(0, length).equals(MAGIC.subarray(0, length))) throw notOurFormat();
+      throw new TwinCryptoError('truncated', `the encrypted data was cut short inside its header (${start.length} of ${HEADER_BYTES} bytes)`);
+    }
+    // Earlier chunks first, so that the first problem in the stream is the one reported.
+    await this.drain();
+    if (this.queued === 0) throw new TwinCryptoError('truncated', 'the encrypted data was cut short right after its header');
+    if (this.queued <= TAG_BYTES) throw new TwinCryptoError('truncated', `the encrypted data was cut short inside chunk ${this.index}`);
+    await this.open(framing, this.queued, true);
+    await this.drain();
+    const digest = this.plaintextHash.digest();
+    if (!this.held.equals(trailerFor(this.plaintextSize, digest))) {
+      throw new TwinCryptoError('digest-mismatch', 'the decrypted data does not match the length and SHA-256 recorded inside it: whoever sealed it with this content key sealed it wrongly');
+    }
+    this.settle({ plaintextDigest: `sha256:${digest.toString('hex')}`, plaintextSize: this.plaintextSize });
+  }
+
+  private async readHeader(header: Buffer): Promise<Framing> {
+    if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw notOurFormat();
+    const version = header[MAGIC.length];
+    if (version !== VERSION) throw new TwinCryptoError('bad-header', `this encrypted layer uses format version ${version}, which this version of Likeness Studio cannot read`);
+    const chunkSize = header.readUInt32BE(CHUNK_SIZE_OFFSET);
+    if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+      throw new TwinCryptoError('bad-header', `the encrypted layer's header names a chunk size of ${chunkSize} bytes, outside the ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE} allowed`);
+    }
+    const layerKey = layerKeyFor(this.contentKey, header.subarray(SALT_OFFSET, KEY_CHECK_OFFSET));
+    if (!timingSafeEqual(keyCheckFor(layerKey), header.subarray(KEY_CHECK_OFFSET, HEADER_BYTES))) {
+      throw new TwinCryptoError('wrong-key', 'this content key does not open this encrypted layer: the key check in its header does not match (the key belongs to another twin, or the header was altered)');
+    }
+    const recordSize = chunkSize + TAG_BYTES;
+    return {
+      chunks: await ChunkCipher.create(layerKey, header),
+      recordSize,
+      scratch: Buffer.alloc(IN_FLIGHT * recordSize),
+    };
+  }
+
+  /**
+   * Starts opening the next record, and waits only while IN_FLIGHT are already being opened. That wait also keeps the
+   * scratch buffer taken here untouched until its record, and any explanation of its failure, is done.
+   */
+  private async open(framing: Framing, recordBytes: number, last: boolean): Promise<void> {
+    const index = this.index++;
+    const slot = (index % IN_FLIGHT) * framing.recordSize;
+    const record = this.dequeue(recordBytes, framing.scratch.subarray(slot, slot + framing.recordSize));
+    const opened = framing.chunks.open(index, last, record).then(async (plaintext) => {
+      if (plaintext !== undefined) return plaintext;
+      throw await this.failure(framing, index, record, last);
+    });
+    // Rejections are awaited in order by releaseOldest; this only stops one that comes early from counting as unhandled.
+    ignoreRejection(opened);
+    this.opening.push(opened);
+    if (this.opening.length >= IN_FLIGHT) await this.releaseOldest();
+  }
+
+  /** Why a record did not authenticate: the other final flag tells a cut or an appendix from altered data. */
+  private async failure(framing: Framing, index: number, record: Buffer, last: boolean): Promise<TwinCryptoError> {
+    if ((await framing.chunks.open(index, !last, record)) !== undefined) {
+      return last
+        ? new TwinCryptoError('truncated', `the encrypted data was cut short after chunk ${index}`)
+        : new TwinCryptoError('trailing-data', `chunk ${index} is marked as the last one, but more data follows it`);
+    }
+    // A short last record is a cut inside the chunk or an altered final chunk; authentication cannot tell which.
+    const cause = last && record.length < framing.recordSize ? 'it was altered, or the data was cut short inside it' : 'it was altered, moved, or taken from another layer';
+    return new TwinCryptoError('tampered', `chunk ${index} of the encrypted data failed authentication: ${cause}`);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.opening.length > 0) await this.releaseOldest();
+  }
+
+  /** Emits verified plaintext except the last 40 bytes seen, which stay held until a later chunk or the end. */
+  private async releaseOldest(): Promise<void> {
+    const oldest = this.opening.shift();
+    if (oldest === undefined) return;
+    const plaintext = await oldest;
+    if (plaintext.length >= TRAILER_BYTES) {
+      this.deliver(this.held);
+      this.deliver(plaintext.subarray(0, plaintext.length - TRAILER_BYTES));
+      this.held = plaintext.subarray(plaintext.length - TRAILER_BYTES);
+      return;
+    }
+    const tail = Buffer.concat([this.held, plaintext]);
+    const cut = Math.max(0, tail.length - TRAILER_BYTES);
+    this.deliver(tail.subarray(0, cut));
+    this.held = tail.subarray(cut);
+  }
+
+  private deliver(plaintext: Buffer): void {
+    if (plaintext.length === 0) return;
+    this.plaintextHash.update(plaintext);
+    this.plaintextSize += plaintext.length;
+    this.push(plaintext);
+  }
+
+  /** The next n queued bytes: a view of the input when one piece holds them all, else copied into `into`. */
+  private dequeue(n: number, into: Buffer): Buffer {
+    this.queued -= n;
+    const first = this.queue[0];
+    if (first !== undefined && first.length >= n) {
+      if (first.length === n) this.queue.shift();
+      else this.queue[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    let filled = 0;
+    for (let piece = this.queue[0]; piece !== undefined && filled < n; piece = this.queue[0]) {
+      const used = piece.copy(into, filled, 0, n - filled);
+      filled += used;
+      if (used === piece.length) this.queue.shift();
+      else this.queue[0] = piece.subarray(used);
+    }
+    return into.subarray(0, n);
+  }
+}
+
+function notOurFormat(): TwinCryptoError {
+  return new TwinCryptoError('bad-header', 'this is not a Likeness Studio encrypted layer: it does not start with LKNSENC1');
+}
