@@ -1,11 +1,17 @@
 // The contract's calls implemented over the studio core; shared by the Electron and loopback transports; main process.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { formatEther } from 'ethers';
 import type { Transport } from '../contract/bridge.js';
 import { ConsentService } from '../core/capture/consent/service.js';
 import { promptScript } from '../core/capture/progress.js';
 import { finishRecording, recoverRecording } from '../core/capture/import-file.js';
+import { chainPaths } from '../core/chain/embedded-chain.js';
+import { LOCAL_NETWORK, NetworkError, displayUrl, txUrl } from '../core/chain/networks.js';
+import type { ChainNetwork } from '../core/chain/networks.js';
+import type { OutboxItem } from '../core/chain/outbox.js';
+import type { PlannedTx, PublishResult } from '../core/chain/publish.js';
 import { runDoctor } from '../core/doctor/checks.js';
 import { decodeImage } from '../core/vision/tracker.js';
 import { LikenessError } from '../contract/errors.js';
@@ -53,6 +59,56 @@ async function withoutToken<T>(token: string | undefined, work: () => Promise<T>
   }
 }
 
+/** Whether the studio's local chain runs now, read from anvil's PID file: asking must never start it. */
+function localChainRunning(home: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(chainPaths(home).pid, 'utf8').trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 1) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process is there, only not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A network for the UI: the RPC URL cut to its origin, since hosted ones carry their API key in it. */
+function networkInfo(network: ChainNetwork, running: boolean | null) {
+  return {
+    id: network.id,
+    name: network.name,
+    rpcUrl: network.rpcUrl === '' ? null : displayUrl(network.rpcUrl),
+    chainId: network.chainId,
+    explorer: network.explorer ?? null,
+    local: network.local,
+    running,
+  };
+}
+
+/** An outbox entry for the UI: without its payload, with its explorer page where a network of that chain has one. */
+function outboxEntry(item: OutboxItem, saved: readonly ChainNetwork[]) {
+  const explorer = saved.find((n) => n.chainId === item.chainId && n.explorer !== undefined);
+  return {
+    id: item.id,
+    kind: item.kind,
+    chainId: item.chainId,
+    registry: item.registry,
+    twinId: item.twinId,
+    tokenId: item.tokenId,
+    state: item.state,
+    txHash: item.txHash,
+    txUrl: explorer && item.txHash ? (txUrl(explorer, item.txHash) ?? null) : null,
+    error: item.error,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
 export function createHandlers(studio: Studio, transport: Transport): Handlers {
   const consent = new ConsentService(studio);
   /** A blob of the given type for a player, base64; longer media go to a file with the CLI instead. */
@@ -62,6 +118,19 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     if (info.mediaType !== mediaType) throw new LikenessError('invalid-input', `${digest} is ${info.mediaType}, not ${mediaType}.`);
     if (info.size > MAX_PLAYER_BYTES) throw new LikenessError('payload-too-large', `This is too long for the player; export it with \`${instead}\`.`);
     return (await studio.blobs.read(digest)).toString('base64');
+  };
+  const entries = (items: readonly OutboxItem[]) => {
+    const saved = studio.chain.savedNetworks();
+    return items.map((item) => outboxEntry(item, saved));
+  };
+  const networkName = (id: string) => (id === LOCAL_NETWORK.id ? LOCAL_NETWORK.name : (studio.chain.savedNetworks().find((n) => n.id === id)?.name ?? id));
+  const settledAndFailed = (result: PublishResult) => ({ settled: entries(result.settled), failed: entries(result.failed) });
+  // Planning and publishing take turns: two at once could both find an entry queued and send it twice.
+  let chainTurn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chainTurn.then(work);
+    chainTurn = next.catch(() => undefined);
+    return next;
   };
   return {
     'app.info': () => ({
@@ -183,5 +252,77 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'twin.pull': ({ registry, repository, reference, token }) =>
       withoutToken(token, () => studio.twins.pull({ registry, repository, reference, ...(token ? { token } : {}) })),
     'twin.remove': ({ id }) => (studio.twins.remove(id), { id }),
+    'chain.networks': () => [
+      networkInfo({ ...LOCAL_NETWORK, rpcUrl: '', chainId: studio.chain.chainIdOf(LOCAL_NETWORK.id) }, localChainRunning(studio.home)),
+      ...studio.chain.savedNetworks().map((n) => networkInfo(n, null)),
+    ],
+    'chain.addNetwork': (input) => {
+      try {
+        return networkInfo(studio.chain.saveNetwork(input), null);
+      } catch (error) {
+        if (error instanceof NetworkError) throw new LikenessError('invalid-input', error.message, [{ path: error.field === '' ? '(input)' : error.field, message: error.message }]);
+        throw error;
+      }
+    },
+    'chain.removeNetwork': ({ id }) => {
+      if (id === LOCAL_NETWORK.id) throw new LikenessError('invalid-input', `The ${LOCAL_NETWORK.name} is built in; it cannot be removed.`);
+      if (!studio.chain.savedNetworks().some((n) => n.id === id)) throw new LikenessError('not-found', `No network "${id}" to remove.`);
+      studio.chain.removeNetwork(id);
+      return { id };
+    },
+    'chain.status': async ({ networkId }) => {
+      const status = await studio.chain.status(networkId);
+      const { network } = status;
+      return {
+        network: networkInfo(network, network.local ? status.reachable : null),
+        reachable: status.reachable,
+        problem: status.problem ?? null,
+        blockNumber: status.blockNumber ?? null,
+        registry: status.registry,
+        deployed: status.deployed,
+        pending: entries(status.pending),
+      };
+    },
+    'chain.mint': async ({ twinId, networkId }) => outboxEntry(await studio.chain.mint(twinId, networkId), studio.chain.savedNetworks()),
+    'chain.outbox': ({ twinId }) => entries(studio.chain.outbox.list(twinId === undefined ? {} : { twinId })),
+    'chain.plan': ({ networkId }) =>
+      inTurn(async () => {
+        let shown: readonly PlannedTx[] = [];
+        const result = await studio.chain.publish(networkId, {
+          confirm: (plan) => {
+            shown = plan;
+            return false;
+          },
+        });
+        const total = shown.reduce((sum, p) => sum + p.feeWei, 0n);
+        const saved = studio.chain.savedNetworks();
+        return {
+          network: { id: networkId, name: networkName(networkId) },
+          transactions: shown.map((p) => ({
+            item: outboxEntry(p.item, saved),
+            description: p.description,
+            gas: p.gas.toString(),
+            feeWei: p.feeWei.toString(),
+            feeEth: formatEther(p.feeWei),
+          })),
+          totalFeeWei: total.toString(),
+          totalFeeEth: formatEther(total),
+          ...settledAndFailed(result),
+        };
+      }),
+    'chain.publish': ({ networkId, planned }) =>
+      inTurn(async () => {
+        let now = planned;
+        const result = await studio.chain.publish(networkId, {
+          confirm: (plan) => {
+            now = plan.length;
+            return plan.length === planned;
+          },
+        });
+        if (!result.confirmed) {
+          throw new LikenessError('conflict', `Nothing was sent: the queue changed (you reviewed ${planned} transaction${planned === 1 ? '' : 's'}, there are now ${now}); review again.`);
+        }
+        return { network: { id: networkId, name: networkName(networkId) }, sent: entries(result.sent), ...settledAndFailed(result) };
+      }),
   };
 }

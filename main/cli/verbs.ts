@@ -1,10 +1,12 @@
 // The CLI's verbs and the top-level help; CLI process.
 import { APP_NAME, APP_VERSION } from '../bridge/version.js';
 import { capture } from './capture.js';
+import { chain, mint, publish } from './chain.js';
 import { doctor } from './doctor.js';
 import { face } from './face.js';
 import { identity } from './identity.js';
 import { jobs } from './jobs.js';
+import { license, receipts } from './ledger.js';
 import { serve } from './serve.js';
 import { train } from './train.js';
 import { twin } from './twin.js';
@@ -14,7 +16,7 @@ import { voice } from './voice.js';
 export type { Io, Verb } from './verb.js';
 export { UsageError } from './verb.js';
 
-export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, face, jobs, identity, twin };
+export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, face, jobs, identity, twin, chain, mint, publish, license, receipts };
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(verbs).map((v) => v.length));

@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken, ChainNetwork, ChainNetworkInput, ChainOutboxItem, ChainPlan, ChainPublishResult, ChainStatus, NetworkId } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -152,6 +152,33 @@ export const calls = {
   },
   /** Deletes the twin from this studio entirely (its layout and anything opened). */
   'twin.remove': { input: z.object({ id: TwinId }).strict(), output: z.object({ id: TwinId }) },
+  /** The studio's private local chain (with whether it runs now) and the creator's own networks; reaches none of them. */
+  'chain.networks': { input: NoInput, output: z.array(ChainNetwork) },
+  /** Remembers a network, replacing one with the same id; each refused value is named at its field. */
+  'chain.addNetwork': { input: ChainNetworkInput, output: ChainNetwork },
+  'chain.removeNetwork': { input: z.object({ id: NetworkId }).strict(), output: z.object({ id: NetworkId }) },
+  /** Reaches the network (starting the local chain for "local"): its block, whether the registry is there, what waits. */
+  'chain.status': { input: z.object({ networkId: NetworkId }).strict(), output: ChainStatus },
+  /** Signs a mint voucher for the twin and queues it; no chain needs to be reachable. */
+  'chain.mint': { input: z.object({ twinId: TwinId, networkId: NetworkId }).strict(), output: ChainOutboxItem },
+  /** The outbox, newest first: one twin's entries, or every entry. */
+  'chain.outbox': { input: z.object({ twinId: TwinId.optional() }).strict(), output: z.array(ChainOutboxItem) },
+  /** What publishing would send to the network, each with its gas and fee; nothing is sent. */
+  'chain.plan': { input: z.object({ networkId: NetworkId }).strict(), output: ChainPlan },
+  /**
+   * Sends what chain.plan showed, once the creator confirmed it: refused, with nothing sent, unless the plan still
+   * has the number of transactions they saw.
+   */
+  'chain.publish': {
+    input: z
+      .object({
+        networkId: NetworkId,
+        confirm: z.literal(true, { error: 'publishing needs confirm: true, sent once the creator has reviewed chain.plan' }),
+        planned: z.number().int().min(1).max(10_000),
+      })
+      .strict(),
+    output: ChainPublishResult,
+  },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Calls = typeof calls;

@@ -538,3 +538,114 @@ export const RegistryReference = z.union([RegistryTag, TwinDigest], { error: 'a 
 
 /** A registry bearer token: sent to the registry only, never stored, answered or logged. Its message never repeats it. */
 export const RegistryToken = z.string().min(1).max(16_384).regex(/^[\x21-\x7e]+$/, 'a token is printable characters without spaces');
+
+// --- Chain: networks, the outbox of signed transactions, publishing (main/core/chain) -----------------------------
+
+/** A network's key in settings; "local" is the studio's own private chain. Mirrors the studio's id rule. */
+export const NetworkId = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'a network id is 1 to 40 lower-case letters, digits or inner hyphens, such as sepolia');
+
+/** A uint256 (wei, gas, token id) as a decimal string: JSON numbers lose precision past 2^53. */
+export const DecimalString = z.string().regex(/^(?:0|[1-9][0-9]*)$/, 'a whole number in decimal digits');
+
+export const TxHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a transaction hash looks like 0x followed by 64 hex digits');
+
+/** A network as the UI shows it. */
+export const ChainNetwork = z.object({
+  id: NetworkId,
+  name: z.string(),
+  /**
+   * Only the RPC address's origin ("/…" when a path or query was left out): hosted RPC URLs carry their API key.
+   * Null for the local chain until it runs, since its port is chosen when it starts.
+   */
+  rpcUrl: z.string().nullable(),
+  chainId: z.number().int().positive(),
+  /** A transaction page template with {tx} where the hash goes, or null for none. */
+  explorer: z.string().nullable(),
+  local: z.boolean(),
+  /** Whether the local chain runs now; null for the creator's networks, which are known only by reaching them (chain.status). */
+  running: z.boolean().nullable(),
+});
+export type ChainNetwork = z.infer<typeof ChainNetwork>;
+
+/**
+ * A network the creator adds. Only shapes here: the studio checks the values (URL schemes, the explorer's {tx},
+ * the reserved "local" id) and names the field of each error.
+ */
+export const ChainNetworkInput = z
+  .object({
+    id: NetworkId,
+    name: z.string().max(200),
+    rpcUrl: z.string().max(2048),
+    chainId: z.number({ error: 'a positive whole number, such as 1 for Ethereum mainnet' }),
+    explorer: z.string().max(2048).optional(),
+  })
+  .strict();
+export type ChainNetworkInput = z.infer<typeof ChainNetworkInput>;
+
+// Mirrors of the outbox's vocabulary (main/core/chain/outbox.ts), kept equal by a test.
+export const CHAIN_OUTBOX_KINDS = ['redeem', 'rules', 'validators', 'fee', 'approve', 'revoke', 'anchor'] as const;
+export const CHAIN_OUTBOX_STATES = ['queued', 'sent', 'done', 'failed'] as const;
+
+/** One transaction the studio means to send, as stored before sending. Its payload (the signed voucher…) stays in the studio. */
+export const ChainOutboxItem = z.object({
+  id: z.string().regex(/^out_[0-9a-f]{16}$/, 'an outbox id looks like out_ followed by 16 hex digits'),
+  kind: z.enum(CHAIN_OUTBOX_KINDS),
+  chainId: z.number().int().positive(),
+  registry: EthAddress,
+  twinId: TwinId.nullable(),
+  tokenId: DecimalString.nullable(),
+  /** queued: signed, not sent; sent: has a hash, not yet seen mined; done: the chain shows it; failed: the chain refused it (see error). */
+  state: z.enum(CHAIN_OUTBOX_STATES),
+  txHash: TxHash.nullable(),
+  /** The transaction's explorer page, on networks with an explorer. */
+  txUrl: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ChainOutboxItem = z.infer<typeof ChainOutboxItem>;
+
+export const ChainStatus = z.object({
+  network: ChainNetwork,
+  reachable: z.boolean(),
+  /** Why it could not be reached, when it could not. */
+  problem: z.string().nullable(),
+  blockNumber: z.number().int().nonnegative().nullable(),
+  registry: EthAddress,
+  deployed: z.boolean(),
+  /** What waits to be published on this network, oldest first. */
+  pending: z.array(ChainOutboxItem),
+});
+export type ChainStatus = z.infer<typeof ChainStatus>;
+
+/** One transaction as the creator confirms it, priced at the network's gas price when planned. */
+export const PlannedTransaction = z.object({
+  item: ChainOutboxItem,
+  description: z.string(),
+  gas: DecimalString,
+  feeWei: DecimalString,
+  /** The fee in ETH, exact, for people. */
+  feeEth: z.string(),
+});
+export type PlannedTransaction = z.infer<typeof PlannedTransaction>;
+
+export const ChainPlan = z.object({
+  network: z.object({ id: NetworkId, name: z.string() }),
+  /** In the order they would be sent; chain.publish takes their count as the confirmation. */
+  transactions: z.array(PlannedTransaction),
+  totalFeeWei: DecimalString,
+  totalFeeEth: z.string(),
+  /** Entries found already done on the chain while planning, now settled. */
+  settled: z.array(ChainOutboxItem),
+  /** Entries the chain would refuse (their estimate reverted), now marked failed with the reason. */
+  failed: z.array(ChainOutboxItem),
+});
+export type ChainPlan = z.infer<typeof ChainPlan>;
+
+export const ChainPublishResult = z.object({
+  network: z.object({ id: NetworkId, name: z.string() }),
+  settled: z.array(ChainOutboxItem),
+  sent: z.array(ChainOutboxItem),
+  failed: z.array(ChainOutboxItem),
+});
+export type ChainPublishResult = z.infer<typeof ChainPublishResult>;

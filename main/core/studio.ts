@@ -14,6 +14,8 @@ import { voiceTrainingJob } from './voice/train-job.js';
 import { FaceTracker } from './vision/tracker.js';
 import { IdentityService } from './twin/identity/service.js';
 import { TwinLibrary } from './twin/library.js';
+import { ChainService } from './chain/service.js';
+import { LedgerService } from './ledger/service.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
 import { trainingJob } from './ml/train/job.js';
@@ -38,6 +40,10 @@ export interface Studio {
   readonly identity: IdentityService;
   /** Sealed twins, as OCI layouts under <home>/twins. */
   readonly twins: TwinLibrary;
+  /** Networks, the private local chain (started on first use), the mint and transaction outbox. */
+  readonly chain: ChainService;
+  /** Licence requests, grants and revocations, and usage receipts batched under anchored roots. */
+  readonly ledger: LedgerService;
   /** The face tracker, opened on first use (detector at 224 for live frames, one thread). */
   tracker(): Promise<FaceTracker>;
   /** The eSpeak NG runner (its own child process), started on first use. */
@@ -95,6 +101,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
     });
     const identity = new IdentityService(home);
     const twins = new TwinLibrary({ home, db: opened, blobs, takes, voiceModels, faceModels, signer: () => identity.signer() });
+    const chain = new ChainService({ home, db: opened, twins, signer: () => identity.signer() });
+    const ledger = new LedgerService({ db: opened, twins, chain, signer: () => identity.signer() });
     let closed = false;
     let tracker: Promise<FaceTracker> | undefined;
     return {
@@ -112,6 +120,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       faceModels,
       identity,
       twins,
+      chain,
+      ledger,
       db: opened,
       blobs,
       settings: new SettingsRepository(opened),
@@ -131,6 +141,7 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
         if (closed) return;
         closed = true;
         identity.lock();
+        await chain.close();
         await jobs.close();
         recordings.closeAll();
         await tracker?.then((t) => t.close()).catch(() => undefined);

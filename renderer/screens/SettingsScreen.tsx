@@ -1,4 +1,4 @@
-// Settings screen: appearance, identity, data home and library maintenance jobs, system check, about; renderer.
+// Settings screen: appearance, identity, chain networks, data home and library maintenance jobs, system check, about; renderer.
 import { useState } from 'react';
 import type { Settings, Theme } from '../../main/contract/models.js';
 import { useCall, useClient, useEvent } from '../client.js';
@@ -6,6 +6,7 @@ import { Button, ErrorBanner, JobCard, formatBytes, useToast } from '../design/i
 import { useJobs } from '../jobs.js';
 import { ScreenHeader } from './ScreenHeader.js';
 import { IdentitySection } from './settings/IdentitySection.js';
+import { NetworksSection } from './settings/NetworksSection.js';
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Match system' },
@@ -146,6 +147,7 @@ export function SettingsScreen() {
       <ScreenHeader title="Settings">How the studio looks, where your data lives, and whether this computer has what the studio needs.</ScreenHeader>
       <Appearance />
       <IdentitySection />
+      <NetworksSection />
       <Library />
       <SystemCheck />
       <About />

@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DoctorCheck, DoctorReport } from '../../contract/models.js';
+import { anvilPath } from '../chain/anvil-binary.js';
 import { ffmpegPath, ffprobePath } from '../media/binaries.js';
 import { chooseProviders, describeProviders, localMachine } from '../ml/runtime/providers.js';
 import { EspeakRunner } from '../speech/espeak.js';
@@ -130,13 +131,11 @@ async function faceWeightsCheck(): Promise<Check> {
 }
 
 async function anvilCheck(): Promise<Check> {
-  const platformPackage = { linux: 'linux', darwin: 'darwin', win32: 'win32' }[process.platform as string];
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  const binary = platformPackage
-    ? packageFile(`@foundry-rs/anvil-${platformPackage}-${arch}`, 'bin', process.platform === 'win32' ? 'anvil.exe' : 'anvil')
-    : undefined;
-  if (!binary || !existsSync(binary)) {
-    return { status: 'missing', detail: 'anvil (the embedded local chain) is not installed for this platform', fix: REINSTALL };
+  let binary: string;
+  try {
+    binary = anvilPath();
+  } catch (error) {
+    return { status: 'missing', detail: error instanceof Error ? error.message : String(error), fix: REINSTALL };
   }
   try {
     return ok(`${await firstLine(binary, ['--version'])} (embedded local chain)`);

@@ -131,4 +131,68 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'chain outbox',
+    sql: `
+      CREATE TABLE chain_outbox (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        chain_id INTEGER NOT NULL,
+        registry TEXT NOT NULL,
+        twin_id TEXT,
+        token_id TEXT,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'done', 'failed')),
+        tx_hash TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX chain_outbox_state ON chain_outbox (state, created_at);
+    `,
+  },
+  {
+    version: 9,
+    name: 'licences and usage receipts',
+    // Hashes, roots and receipt ids are 0x and 64 lowercase hex digits, the one spelling the ledger files use.
+    sql: `
+      CREATE TABLE licences (
+        hash TEXT PRIMARY KEY CHECK (hash GLOB '0x*' AND length(hash) = 66),
+        twin_id TEXT NOT NULL,
+        request TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('requested', 'granted', 'refused', 'revoked')),
+        "grant" TEXT,
+        approvals TEXT NOT NULL DEFAULT '[]',
+        chain_id INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX licences_twin ON licences (twin_id, created_at);
+
+      CREATE TABLE receipt_batches (
+        root TEXT PRIMARY KEY CHECK (root GLOB '0x*' AND length(root) = 66),
+        twin_id TEXT NOT NULL,
+        token_id TEXT NOT NULL,
+        chain_id INTEGER NOT NULL,
+        registry TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        from_time TEXT NOT NULL,
+        to_time TEXT NOT NULL,
+        outbox_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE receipts (
+        id TEXT PRIMARY KEY CHECK (id GLOB '0x*' AND length(id) = 66),
+        twin_id TEXT NOT NULL,
+        manifest_digest TEXT NOT NULL,
+        signed TEXT NOT NULL,
+        time TEXT NOT NULL,
+        batch_root TEXT REFERENCES receipt_batches(root)
+      ) STRICT;
+      CREATE INDEX receipts_twin ON receipts (twin_id, batch_root, time);
+      CREATE INDEX receipts_batch ON receipts (batch_root);
+    `,
+  },
 ];

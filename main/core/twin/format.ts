@@ -82,7 +82,10 @@ export const twinDescriptorSchema = z
     consent: z.object({ digest, language: z.string(), accepted: z.boolean(), createdAt: z.string() }).strict().nullable(),
     models: z.array(modelCardSchema),
     /** The encrypted parts, in layer order: digests of the ciphertext as stored. */
-    parts: z.array(z.object({ name: z.enum(PART_NAMES), digest, size: z.number().int().nonnegative() }).strict()),
+    parts: z
+      .array(z.object({ name: z.enum(PART_NAMES), digest, size: z.number().int().nonnegative() }).strict())
+      // Each part opens to its own file name: a second part of one name would be written over the first.
+      .refine((parts) => new Set(parts.map((p) => p.name)).size === parts.length, 'names a part twice'),
   })
   .strict();
 export type TwinDescriptor = z.infer<typeof twinDescriptorSchema>;

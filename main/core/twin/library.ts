@@ -34,6 +34,11 @@ import type { PartSource } from './seal.js';
 import { verifyTwin } from './verify.js';
 
 const TWIN_ID = /^twin_[0-9a-f]{12}$/;
+/**
+ * What an imported twin may hold. A twin's parts are models of a few MB, an idle loop and a consent take; 4 GiB per
+ * part and 16 GiB in all leave room for long footage while a forged archive cannot make the studio fill a disk.
+ */
+export const IMPORT_LIMITS = { maxEntryBytes: 4 * 1024 ** 3, maxTotalBytes: 16 * 1024 ** 3 } as const;
 
 export interface TwinSummary {
   id: string;
@@ -245,7 +250,7 @@ export class TwinLibrary {
   async importFile(file: string): Promise<TwinSummary> {
     return this.receive(async (staging) => {
       try {
-        await importLayoutTar(file, staging);
+        await importLayoutTar(file, staging, IMPORT_LIMITS);
       } catch (error) {
         if (error instanceof TarImportError) throw new LikenessError('invalid-input', `${file} is not a twin this studio can take: ${error.message}`);
         throw error;

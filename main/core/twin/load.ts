@@ -138,6 +138,22 @@ function schemaParse<T>(schema: z.ZodType<T>, value: unknown, part: string): T {
   return parsed.data;
 }
 
+/**
+ * Signers recovered from referrer payloads, by the payload's digest. The digest was just checked against the bytes
+ * it names, and those bytes hold every signed field and the signature, so the answer can never change: each payload
+ * is recovered once per process (secp256k1 recovery in JS costs milliseconds; a grant re-reads every referrer).
+ */
+const recovered = new Map<string, string>();
+
+function recoveredOnce(payloadDigest: string, recover: () => string): string {
+  let signer = recovered.get(payloadDigest);
+  if (signer === undefined) {
+    signer = recover();
+    recovered.set(payloadDigest, signer);
+  }
+  return signer;
+}
+
 function sameJson(a: unknown, b: unknown): boolean {
   return Buffer.from(jsonBytes(a)).equals(Buffer.from(jsonBytes(b)));
 }
@@ -243,22 +259,26 @@ export async function loadTwin(dir: string): Promise<{ twin?: LoadedTwin; proble
       const found = { entry, manifest: referrer, payloadDescriptor };
       if (kind === 'signature') {
         const p = payload as SignaturePayload;
-        const signer = recoverManifestSigner(manifestDigest, p.owner, p.signature);
+        const signer = recoveredOnce(payloadDescriptor.digest, () => recoverManifestSigner(manifestDigest, p.owner, p.signature));
         if (getAddress(p.owner) !== owner) fail('owner signature', `names ${short(p.owner)} as owner, but the twin's owner is ${short(owner)}`);
         if (signer !== owner) fail('owner signature', `was made by ${short(signer)}, not by the owner ${short(owner)}`);
         twin.signatures.push({ ...found, payload: p });
       } else if (kind === 'key') {
         const p = payload as KeyPayload;
         const keyPart = `key envelope for ${short(p.envelope.recipient)}`;
-        if (computeAddress(p.recipientPublicKey) !== getAddress(p.envelope.recipient)) fail(keyPart, 'its public key is not its recipient');
-        const signer = recoverKeyGrantSigner({ manifestDigest, recipient: p.envelope.recipient, envelopeDigest: envelopeDigest(p.envelope), grantedAt: p.grantedAt }, p.signature);
+        if (recoveredOnce(`${payloadDescriptor.digest}:recipient`, () => computeAddress(p.recipientPublicKey)) !== getAddress(p.envelope.recipient)) {
+          fail(keyPart, 'its public key is not its recipient');
+        }
+        const signer = recoveredOnce(payloadDescriptor.digest, () =>
+          recoverKeyGrantSigner({ manifestDigest, recipient: p.envelope.recipient, envelopeDigest: envelopeDigest(p.envelope), grantedAt: p.grantedAt }, p.signature),
+        );
         if (signer !== owner) fail(keyPart, `was granted by ${short(signer)}, not by the owner ${short(owner)}`);
         twin.keys.push({ ...found, payload: p });
       } else {
         const p = payload as RulesPayload;
         const rulesPart = `rules version ${p.version}`;
         if (rulesDigest(p.rules) !== p.rulesDigest) fail(rulesPart, 'its digest does not match its rules');
-        const signer = recoverRulesSigner({ manifestDigest, rulesDigest: p.rulesDigest, version: p.version, issuedAt: p.issuedAt }, p.signature);
+        const signer = recoveredOnce(payloadDescriptor.digest, () => recoverRulesSigner({ manifestDigest, rulesDigest: p.rulesDigest, version: p.version, issuedAt: p.issuedAt }, p.signature));
         if (signer !== getAddress(p.signer)) fail(rulesPart, `claims to be signed by ${short(p.signer)} but was signed by ${short(signer)}`);
         if (signer !== owner) fail(rulesPart, `is signed by ${short(signer)}, not by the owner ${short(owner)}: ignored`);
         if (twin.rules.some((r) => r.payload.version === p.version)) fail(rulesPart, 'appears twice');

@@ -117,6 +117,7 @@ export async function sealInto(layout: OciLayout, dir: string, input: SealInput,
 export async function sealTwin(dir: string, input: SealInput): Promise<SealedTwin> {
   if (existsSync(dir)) throw new Error(`${dir} already exists; a twin is sealed into a new folder`);
   if (input.parts.length === 0) throw new Error('a twin needs at least one part to seal');
+  if (new Set(input.parts.map((p) => p.name)).size !== input.parts.length) throw new Error('a twin holds each part once; two parts have the same name');
   const staging = stagingDir(dir, 'sealing');
   try {
     const layout = await OciLayout.create(staging);

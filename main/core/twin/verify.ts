@@ -2,7 +2,7 @@
 // chunk's tag and plaintext digest; main process (job worker) and CLI.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BaseWallet } from 'ethers';
 import { createDecryptStream } from './crypto/chunked-gcm.js';
@@ -21,34 +21,31 @@ export interface TwinVerification {
   decrypted: boolean;
 }
 
+/** One read per layer: hashed always and, with the content key, decrypted in the same pass (every tag, the plaintext digest). */
 async function layerProblem(twin: LoadedTwin, index: number, contentKey: Uint8Array | undefined): Promise<TwinProblem | undefined> {
   const part = twin.descriptor.parts[index]!;
   const name = `layer ${part.name}`;
   const hash = createHash('sha256');
   let size = 0;
-  const hashing = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       size += chunk.length;
-      callback();
+      callback(null, contentKey ? chunk : undefined);
     },
   });
+  const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const source = createReadStream(blobFile(twin.dir, part.digest), { highWaterMark: 1 << 20 });
   try {
-    await pipeline(createReadStream(blobFile(twin.dir, part.digest), { highWaterMark: 1 << 20 }), hashing);
-  } catch {
-    return { part: name, message: 'is missing' };
+    await (contentKey ? pipeline(source, hashing, createDecryptStream(contentKey), discard) : pipeline(source, hashing, discard));
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { part: name, message: 'is missing' };
+    if (error instanceof TwinCryptoError) return { part: name, message: error.message };
+    throw error;
   }
   const digest = `sha256:${hash.digest('hex')}`;
   if (size !== part.size) return { part: name, message: `is ${size} bytes, the manifest says ${part.size}` };
   if (digest !== part.digest) return { part: name, message: `hashes to ${digest}, not ${part.digest}` };
-  if (!contentKey) return undefined;
-  const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  try {
-    await pipeline(createReadStream(blobFile(twin.dir, part.digest), { highWaterMark: 1 << 20 }), createDecryptStream(contentKey), discard);
-  } catch (error) {
-    if (error instanceof TwinCryptoError) return { part: name, message: error.message };
-    throw error;
-  }
   return undefined;
 }
 

@@ -1,10 +1,11 @@
-// One twin in full: its parts and sizes, model cards, consent, key holders, current rules in plain words, verification, and the actions on it; renderer.
+// One twin in full: its parts and sizes, model cards, consent, key holders, current rules in plain words, verification, minting on chain, and the actions on it; renderer.
 import { useEffect, useRef, useState } from 'react';
 import type { TwinModelCard, TwinPartName, TwinSummary } from '../../../main/contract/models.js';
 import { useClient } from '../../client.js';
 import { Button, ErrorBanner, formatBytes } from '../../design/index.js';
 import type { IdentityState } from './IdentityGate.js';
 import { EraseKeys, ExportTwin, GrantKey, PublishRules, PushTwin, RemoveTwin, RotateKey, type SigningRight } from './TwinActions.js';
+import { TwinChain } from './TwinChain.js';
 import { VerificationBadge, VerificationProblems, type Verifications } from './TwinList.js';
 import { asError, formatWhen, sameAddress, shortAddress } from './shared.js';
 
@@ -211,6 +212,8 @@ export function TwinDetail({ twin, identity, verifications, onChanged, onRemoved
       <p className="lede" style={{ fontSize: '0.85rem' }}>
         Rules digest <code>{twin.rulesDigest}</code>
       </p>
+
+      <TwinChain twin={twin} right={right} unlocked={identity.unlocked} />
 
       <h3>Actions</h3>
       <div className="stack" style={{ gap: '0.5rem' }}>

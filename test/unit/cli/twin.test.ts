@@ -1,40 +1,20 @@
 // `likeness twin`: pack from a stored model version, inspect, verify, grant, publish rules, export/import, push/pull
 // against a real OCI registry, erase; as real processes with clear refusals.
-import { randomBytes } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VoiceReport } from '../../../main/contract/models.js';
 import { EXIT } from '../../../main/cli/exit-codes.js';
 import { openStudio } from '../../../main/core/studio.js';
 import { exportLayoutTar } from '../../../main/core/twin/oci/tar.js';
-import { VOICE_MODEL_MEDIA_TYPE } from '../../../main/core/voice/model-file.js';
 import { startRegistry } from '../../support/registry.js';
 import { runCliProcess } from '../../support/serve.js';
 import { suiteDir, tempDir } from '../../support/tmp.js';
+import { addStoredVoiceModel } from '../../fixtures/stored-voice-model.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 const FAST = { LIKENESS_SCRYPT_N: String(2 ** 12), LIKENESS_PASSPHRASE: PASSPHRASE };
 
-const REPORT: VoiceReport = {
-  trainTakes: 40,
-  heldOutTakes: 4,
-  trainSpeechSeconds: 300,
-  mcdSourceDb: 12.5,
-  mcdAffineDb: 6,
-  mcdConvertedDb: 4.1,
-  mcdReduction: 0.67,
-  mcdVsAffine: 0.68,
-  f0RmseCents: 140,
-  voicingError: 0.08,
-  alignmentCosts: [9, 7],
-  speakingRate: { ratio: 1.1, wordsPerMinute: 160 },
-  f0: { sourceMeanHz: 120, targetMeanHz: 190 },
-  languages: [],
-  trainingSeconds: 900,
-  notes: [],
-};
 
 let registry: Awaited<ReturnType<typeof startRegistry>>;
 let home: string;
@@ -49,8 +29,7 @@ beforeAll(async () => {
   expect((await cli(['identity', 'create'])).code).toBe(EXIT.ok);
   const studio = openStudio(home);
   try {
-    const blob = await studio.blobs.put(randomBytes(300_000), { mediaType: VOICE_MODEL_MEDIA_TYPE });
-    studio.voiceModels.add({ model: blob.digest, report: REPORT, samples: null, jobId: 'job_0123456789abcdef' });
+    (await addStoredVoiceModel(studio, 300_000));
   } finally {
     await studio.close();
   }

@@ -415,10 +415,12 @@ describe('tamper detection', () => {
 
   /** Every blob kind: layers, config, manifest, the owner signature, two key grants, one rule version. */
   beforeAll(async () => {
-    const parts = (['voice-model', 'face-model', 'consent-record'] as const).map((name, i) => {
-      const bytes = plaintexts.get(['voice-model', 'face-model', 'consent-record'][i] as PartName)!.subarray(0, [24_000, 9_000, 700][i]);
-      return { name, open: () => Readable.from([Buffer.from(bytes)]) };
-    });
+    const sizes: [PartName, number][] = [
+      ['voice-model', 24_000],
+      ['face-model', 9_000],
+      ['consent-record', 700],
+    ];
+    const parts = sizes.map(([name, size]) => ({ name, open: () => Readable.from([plaintexts.get(name)!.subarray(0, size)]) }));
     dir = await seal(owner, { parts, recipients: [friend.signingKey.publicKey] });
     await publishRules(dir, owner, { ...defaultRules(), purposes: ['personal'] }, NOW);
     other = await seal(owner, { parts });

@@ -7,31 +7,14 @@ import { Wallet } from 'ethers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDispatcher } from '../../../main/bridge/dispatch.js';
 import { createHandlers } from '../../../main/bridge/handlers.js';
-import type { CallName, CallOutput, Envelope, ErrorBody, VoiceReport } from '../../../main/contract/index.js';
+import type { CallName, CallOutput, Envelope, ErrorBody } from '../../../main/contract/index.js';
 import { defaultTwinRules } from '../../../main/contract/models.js';
 import { type Studio, openStudio } from '../../../main/core/studio.js';
 import { tempDir } from '../../support/tmp.js';
+import { TEST_VOICE_REPORT } from '../../fixtures/stored-voice-model.js';
 
 const PASS = 'correct horse battery';
 
-const REPORT: VoiceReport = {
-  trainTakes: 40,
-  heldOutTakes: 4,
-  trainSpeechSeconds: 180,
-  mcdSourceDb: 9.1,
-  mcdAffineDb: 7.2,
-  mcdConvertedDb: 6.4,
-  mcdReduction: 0.3,
-  mcdVsAffine: 0.89,
-  f0RmseCents: 120,
-  voicingError: 0.08,
-  alignmentCosts: [9.5, 8.1, 7.9],
-  speakingRate: { ratio: 1.02, wordsPerMinute: 160 },
-  f0: { sourceMeanHz: 110, targetMeanHz: 128 },
-  languages: [{ tag: 'en', measured: true, mcdConvertedDb: 6.4 }],
-  trainingSeconds: 95,
-  notes: [],
-};
 
 describe('twin calls through the handlers', () => {
   let studio: Studio | undefined;
@@ -75,7 +58,7 @@ describe('twin calls through the handlers', () => {
   /** A trained voice model's row without training: a small blob as its weights and a realistic report. */
   async function insertVoiceModel(s: Studio) {
     const blob = await s.blobs.put(randomBytes(48 * 1024), { mediaType: 'application/octet-stream' });
-    return s.voiceModels.add({ model: blob.digest, report: REPORT, samples: null, jobId: `job_${randomBytes(8).toString('hex')}` });
+    return s.voiceModels.add({ model: blob.digest, report: TEST_VOICE_REPORT, samples: null, jobId: `job_${randomBytes(8).toString('hex')}` });
   }
 
   it('previews rules: the summary for valid ones, every error named at its field for bad ones', async () => {

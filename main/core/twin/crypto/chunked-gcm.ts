@@ -151,8 +151,8 @@ function ignoreRejection(promise: Promise<unknown>): void {
 }
 
 /**
- * Seals and opens the chunks of one layer. WebCrypto copies its inputs before returning the promise, so callers may
- * reuse a buffer as soon as the call returns.
+ * Seals and opens the chunks of one layer. WebCrypto copies its inputs before it returns a promise, and these methods
+ * call it before their first await, so callers may reuse a buffer as soon as the call returns.
  */
 class ChunkCipher {
   private constructor(
@@ -172,11 +172,11 @@ class ChunkCipher {
 
   /** The plaintext, or undefined when the record does not authenticate as chunk `index` with this final flag. */
   async open(index: number, final: boolean, record: Buffer): Promise<Buffer | undefined> {
-    const opened = webcrypto.subtle.decrypt(this.parameters(index, final), this.key, record);
-    return opened.then(
-      (plaintext) => Buffer.from(plaintext),
-      () => undefined,
-    );
+    try {
+      return Buffer.from(await webcrypto.subtle.decrypt(this.parameters(index, final), this.key, record));
+    } catch {
+      return undefined;
+    }
   }
 
   private parameters(index: number, final: boolean): webcrypto.AesGcmParams {
@@ -374,7 +374,7 @@ class DecryptStream extends SummarisingTransform {
     await this.drain();
     const digest = this.plaintextHash.digest();
     if (!this.held.equals(trailerFor(this.plaintextSize, digest))) {
-      throw new TwinCryptoError('digest-mismatch', 'the decrypted data does not match the length and SHA-256 recorded inside it: whoever sealed it with this content key sealed it wrongly');
+      throw new TwinCryptoError('digest-mismatch', 'every chunk authenticated, but the decrypted data does not match the length and SHA-256 recorded at its end: it was sealed wrongly by software holding this content key');
     }
     this.settle({ plaintextDigest: `sha256:${digest.toString('hex')}`, plaintextSize: this.plaintextSize });
   }

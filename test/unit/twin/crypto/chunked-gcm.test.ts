@@ -280,6 +280,14 @@ describe('chunked AES-256-GCM streams', () => {
     await expect(decrypt.result).rejects.toMatchObject({ reason: 'wrong-key' });
   });
 
+  it('rejects `result` when the stream is destroyed before its end', async () => {
+    const encrypt = createEncryptStream(KEY, { chunkSize: CHUNK });
+    encrypt.resume();
+    encrypt.write(randomBytes(3 * CHUNK));
+    encrypt.destroy();
+    await expect(encrypt.result).rejects.toThrow(/closed before/);
+  });
+
   it('computes the ciphertext size for any plaintext size and chunk size', () => {
     expect(ciphertextSizeFor(0)).toBe(HEADER_BYTES + TRAILER + 16);
     expect(ciphertextSizeFor(DEFAULT_CHUNK_SIZE - TRAILER)).toBe(HEADER_BYTES + DEFAULT_CHUNK_SIZE + 16);

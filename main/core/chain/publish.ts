@@ -1,0 +1,210 @@
+// Publishing the outbox to a chain: each entry settled against what the chain shows (already done, mined, lost,
+// still to send), the rest estimated and shown for confirmation, then sent with its hash recorded before the wait;
+// main process and CLI.
+import type { BaseWallet, JsonRpcApiProvider } from 'ethers';
+import { LikenessError } from '../../contract/errors.js';
+import type { ChainOutbox, OutboxItem } from './outbox.js';
+import type { RegistryClient } from './registry.js';
+import { parseSignedVoucher } from './voucher.js';
+
+/** One transaction as the creator confirms it: what it does and what it costs at today's gas price. */
+export interface PlannedTx {
+  item: OutboxItem;
+  description: string;
+  gas: bigint;
+  feeWei: bigint;
+}
+
+export interface PublishHooks {
+  /** Shown every planned transaction with its gas and fee; nothing is sent unless this answers true. */
+  confirm: (plan: readonly PlannedTx[]) => boolean | Promise<boolean>;
+  /** Called once a transaction's hash is recorded, before its receipt is awaited. */
+  afterSend?: (item: OutboxItem, txHash: string) => void | Promise<void>;
+}
+
+export interface PublishResult {
+  /** Entries found already done on the chain (e.g. sent before a crash), now settled. */
+  settled: OutboxItem[];
+  sent: OutboxItem[];
+  failed: OutboxItem[];
+  /** False when the creator declined: nothing was sent. */
+  confirmed: boolean;
+}
+
+interface Call {
+  method: string;
+  args: unknown[];
+  description: string;
+}
+
+/** The payloads of the entries other than mint vouchers: what the creator decided, as the contract takes it. */
+export interface ApprovePayload {
+  tokenId: string;
+  licenseHash: string;
+  /** Validators' EIP-712 approvals; empty when the creator approves directly. */
+  signatures: string[];
+}
+export interface RevokePayload {
+  tokenId: string;
+  licenseHash: string;
+}
+export interface AnchorPayload {
+  tokenId: string;
+  merkleRoot: string;
+  count: number;
+  fromTime: number;
+  toTime: number;
+}
+
+function short(hex: string): string {
+  return `${hex.slice(0, 10)}…`;
+}
+
+function callFor(item: OutboxItem): Call {
+  switch (item.kind) {
+    case 'redeem': {
+      const signed = parseSignedVoucher(item.payload);
+      const v = signed.voucher;
+      return {
+        method: 'redeem',
+        args: [[v.creator, v.manifestDigest, v.rulesDigest, v.consentDigest, v.nonce, v.deadline], signed.signature],
+        description: `Mint twin ${item.twinId ?? v.manifestDigest} (token ${short(v.manifestDigest)})`,
+      };
+    }
+    case 'approve': {
+      const p = item.payload as ApprovePayload;
+      return p.signatures.length === 0
+        ? { method: 'approveLicense', args: [BigInt(p.tokenId), p.licenseHash], description: `Approve licence ${short(p.licenseHash)} as the creator` }
+        : {
+            method: 'approveLicenseWithSignatures',
+            args: [BigInt(p.tokenId), p.licenseHash, p.signatures],
+            description: `Record ${p.signatures.length} validator approval(s) of licence ${short(p.licenseHash)}`,
+          };
+    }
+    case 'revoke': {
+      const p = item.payload as RevokePayload;
+      return { method: 'revokeLicense', args: [BigInt(p.tokenId), p.licenseHash], description: `Revoke licence ${short(p.licenseHash)}` };
+    }
+    case 'anchor': {
+      const p = item.payload as AnchorPayload;
+      return {
+        method: 'anchorReceipts',
+        args: [BigInt(p.tokenId), p.merkleRoot, p.count, p.fromTime, p.toTime],
+        description: `Anchor ${p.count} usage receipt(s) (root ${short(p.merkleRoot)})`,
+      };
+    }
+    default:
+      throw new LikenessError('internal', `The outbox has a ${item.kind} entry this version cannot send yet.`);
+  }
+}
+
+/** Whether the chain already shows the entry's effect: a retry after a crash must not send it twice. */
+async function alreadyDone(registry: RegistryClient, item: OutboxItem): Promise<boolean> {
+  switch (item.kind) {
+    case 'redeem': {
+      const signed = parseSignedVoucher(item.payload);
+      return (await registry.hasTwin(BigInt(signed.voucher.manifestDigest))) || (await registry.nonceUsed(signed.voucher.creator, signed.voucher.nonce));
+    }
+    case 'approve': {
+      const p = item.payload as ApprovePayload;
+      return (await registry.licenseStatus(BigInt(p.tokenId), p.licenseHash)).approved;
+    }
+    case 'revoke': {
+      const p = item.payload as RevokePayload;
+      return (await registry.licenseStatus(BigInt(p.tokenId), p.licenseHash)).revoked;
+    }
+    case 'anchor':
+      return (await registry.anchoredAt((item.payload as AnchorPayload).merkleRoot)) !== null;
+    default:
+      return false;
+  }
+}
+
+/** A 'sent' entry whose effect is not on the chain: mined and reverted (failed), still pending (waited for), or lost. */
+async function settleSent(provider: JsonRpcApiProvider, outbox: ChainOutbox, item: OutboxItem): Promise<'failed' | 'pending' | 'lost'> {
+  const hash = item.txHash!;
+  const receipt = await provider.getTransactionReceipt(hash);
+  if (receipt && receipt.status === 0) {
+    outbox.markFailed(item.id, `The transaction ${hash} was mined but reverted.`);
+    return 'failed';
+  }
+  if (receipt) return 'pending';
+  const pending = await provider.getTransaction(hash);
+  if (pending) {
+    await pending.wait();
+    return 'pending';
+  }
+  outbox.requeue(item.id, `The transaction ${hash} is unknown to the chain (it restarted before mining it); sent again.`);
+  return 'lost';
+}
+
+/**
+ * Settles and sends every pending entry of this chain, in the order they were queued. The wallet pays the gas
+ * (on the private local chain it was funded from anvil's dev account).
+ */
+export async function publishOutbox(outbox: ChainOutbox, chainId: number, registry: RegistryClient, wallet: BaseWallet, provider: JsonRpcApiProvider, hooks: PublishHooks): Promise<PublishResult> {
+  const result: PublishResult = { settled: [], sent: [], failed: [], confirmed: true };
+  const signer = wallet.connect(provider);
+  const contract = registry.connect(signer).contract;
+  for (const item of outbox.pending(chainId)) {
+    if (await alreadyDone(registry, item)) {
+      outbox.markDone(item.id, item.txHash);
+      result.settled.push(outbox.require(item.id));
+      continue;
+    }
+    if (item.state === 'sent' && item.txHash) {
+      const outcome = await settleSent(provider, outbox, item);
+      if (outcome === 'failed') result.failed.push(outbox.require(item.id));
+      if (outcome === 'pending' && (await alreadyDone(registry, item))) {
+        outbox.markDone(item.id, item.txHash);
+        result.settled.push(outbox.require(item.id));
+      }
+    }
+  }
+  const toSend = outbox.pending(chainId).filter((item) => item.state === 'queued');
+  if (toSend.length === 0) return result;
+  const fees = await provider.getFeeData();
+  const price = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
+  const plan: PlannedTx[] = [];
+  for (const item of toSend) {
+    const call = callFor(item);
+    try {
+      const gas = await contract.getFunction(call.method).estimateGas(...call.args);
+      plan.push({ item, description: call.description, gas, feeWei: gas * price });
+    } catch (error) {
+      const decoded = registry.decodeError(error);
+      outbox.markFailed(item.id, decoded instanceof Error ? decoded.message : String(decoded));
+      result.failed.push(outbox.require(item.id));
+    }
+  }
+  if (plan.length === 0) return result;
+  if (!(await hooks.confirm(plan))) return { ...result, confirmed: false };
+  for (const { item } of plan) {
+    const call = callFor(item);
+    let hash: string;
+    try {
+      const response = await contract.getFunction(call.method).send(...call.args);
+      hash = response.hash;
+      outbox.markSent(item.id, hash);
+      await hooks.afterSend?.(item, hash);
+      const receipt = await response.wait();
+      if (receipt && receipt.status === 1) {
+        outbox.markDone(item.id, hash);
+        result.sent.push(outbox.require(item.id));
+      } else {
+        outbox.markFailed(item.id, `The transaction ${hash} reverted.`);
+        result.failed.push(outbox.require(item.id));
+      }
+    } catch (error) {
+      const decoded = registry.decodeError(error);
+      if (decoded instanceof LikenessError && decoded.name === 'RegistryError') {
+        outbox.markFailed(item.id, decoded.message);
+        result.failed.push(outbox.require(item.id));
+        continue;
+      }
+      // Anything else (the chain went away mid-send) leaves the entry as it is: queued, or sent with its hash.
+      throw decoded;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,97 @@
+// Minting offline and publishing later on the studio's own local chain: a voucher queued with no chain running, the
+// gas shown before anything is sent, exactly one token per voucher even when anvil is killed mid-publish.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryAddress } from '../../../main/core/chain/deploy.js';
+import { RegistryClient, twinTokenId } from '../../../main/core/chain/registry.js';
+import type { Studio } from '../../../main/core/studio.js';
+import { defaultRules } from '../../../main/core/twin/rules/schema.js';
+import { openCreatorStudio, type CreatorStudio } from '../../fixtures/stored-voice-model.js';
+
+
+let studio: Studio;
+let creator: CreatorStudio;
+let voiceModel: string;
+
+async function sealTwin(name: string): Promise<string> {
+  return (await studio.twins.pack({ name, rules: defaultRules(), voiceModel })).id;
+}
+
+/** How many TwinMinted events the registry emitted for this token: the one true count of mints. */
+async function mintsOf(tokenId: bigint): Promise<number> {
+  const { provider } = await studio.chain.reach('local');
+  const registry = new RegistryClient(registryAddress(), provider);
+  const logs = await registry.contract.queryFilter(registry.contract.filters.TwinMinted!(tokenId), 0);
+  return logs.length;
+}
+
+beforeAll(async () => {
+  creator = await openCreatorStudio();
+  ({ studio, voiceModel } = creator);
+}, 60_000);
+
+afterAll(async () => {
+  await creator?.close();
+});
+
+describe('mint and publish', () => {
+  it('signs and queues a voucher with no chain running, shows the gas before sending, and mints once', async () => {
+    const twinId = await sealTwin('Offline');
+    const item = await studio.chain.mint(twinId, 'local');
+    expect(item).toMatchObject({ kind: 'redeem', state: 'queued', chainId: 31337, registry: registryAddress() });
+    expect((await studio.chain.mint(twinId, 'local')).id).toBe(item.id);
+
+    let shown: { description: string; gas: bigint }[] = [];
+    const declined = await studio.chain.publish('local', {
+      confirm: (plan) => {
+        shown = plan.map((p) => ({ description: p.description, gas: p.gas }));
+        return false;
+      },
+    });
+    expect(declined.confirmed).toBe(false);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.gas).toBeGreaterThan(100_000n);
+    expect(shown[0]!.gas).toBeLessThanOrEqual(250_000n);
+    expect(studio.chain.outbox.require(item.id).state).toBe('queued');
+
+    const published = await studio.chain.publish('local', { confirm: () => true });
+    expect(published.sent.map((s) => s.id)).toEqual([item.id]);
+    expect(studio.chain.outbox.require(item.id).state).toBe('done');
+    const twin = await studio.twins.inspect(twinId);
+    const { provider } = await studio.chain.reach('local');
+    const onChain = await new RegistryClient(registryAddress(), provider).twin(twinTokenId(twin.manifestDigest));
+    expect(onChain.creator).toBe(twin.owner);
+    expect(onChain.rulesDigest).toBe(`0x${twin.rulesDigest.slice(7)}`);
+
+    const again = await studio.chain.publish('local', { confirm: () => true });
+    expect(again.sent).toEqual([]);
+    expect(await mintsOf(twinTokenId(twin.manifestDigest))).toBe(1);
+  });
+
+  it('loses nothing and mints once when anvil is killed with SIGKILL right after the transaction is sent', async () => {
+    const twinId = await sealTwin('Killed');
+    const item = await studio.chain.mint(twinId, 'local');
+    const chain = await studio.chain.localChain();
+    await expect(
+      studio.chain.publish('local', {
+        confirm: () => true,
+        afterSend: () => {
+          process.kill(chain.pid!, 'SIGKILL');
+        },
+      }),
+    ).rejects.toThrow();
+    await chain.exited;
+    expect(studio.chain.outbox.require(item.id).state).toBe('sent');
+
+    const resumed = await studio.chain.publish('local', { confirm: () => true });
+    expect([...resumed.sent, ...resumed.settled].map((s) => s.id)).toContain(item.id);
+    expect(studio.chain.outbox.require(item.id).state).toBe('done');
+    const twin = await studio.twins.inspect(twinId);
+    expect(await mintsOf(twinTokenId(twin.manifestDigest))).toBe(1);
+  });
+
+  it('refuses to mint a twin that is not there, and names a network it does not know', async () => {
+    await expect(studio.chain.mint('twin_000000000000', 'local')).rejects.toThrow(/No twin twin_000000000000/);
+    const twinId = await sealTwin('Elsewhere');
+    await expect(studio.chain.mint(twinId, 'sepolia')).rejects.toThrow(/No network "sepolia"/);
+  });
+});
