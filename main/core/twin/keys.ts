@@ -10,8 +10,25 @@ import { updateTwinIndex } from './index-file.js';
 import { OciLayout } from './oci/layout.js';
 import { compressedPublicKey, keyGrantPayload, writeReferrer } from './referrers.js';
 
+/**
+ * Content keys already unwrapped, per unlocked wallet and manifest: an ECDH on secp256k1 costs OpenSSL about 2 ms, and
+ * an owner granting many keys would pay it each time. Held only as long as the wallet object, which the identity
+ * drops when it locks, and only in memory.
+ */
+const unwrapped = new WeakMap<BaseWallet, Map<string, Uint8Array>>();
+
 /** The content key from the envelope made for `holder`; a clear refusal when there is none or it does not open. */
 export function contentKeyFor(twin: LoadedTwin, holder: BaseWallet): Uint8Array {
+  const known = unwrapped.get(holder)?.get(twin.manifestDigest);
+  // Only while this copy still holds the holder's envelope: after an erase the key must not come back from memory.
+  if (known && twin.keys.some((k) => getAddress(k.payload.envelope.recipient) === getAddress(holder.address))) return known;
+  const key = unwrapFor(twin, holder);
+  if (!unwrapped.has(holder)) unwrapped.set(holder, new Map());
+  unwrapped.get(holder)!.set(twin.manifestDigest, key);
+  return key;
+}
+
+function unwrapFor(twin: LoadedTwin, holder: BaseWallet): Uint8Array {
   const mine = twin.keys.find((k) => getAddress(k.payload.envelope.recipient) === getAddress(holder.address));
   if (!mine) {
     throw new TwinError(

@@ -1,7 +1,7 @@
 // Reads a twin from its OCI layout without trusting any of it: every small document is size-checked, hashed, parsed
 // with limits and required to be in the exact canonical form we write, so any change shows; main process and CLI.
 import { createHash } from 'node:crypto';
-import { open as openFile, readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeAddress, getAddress } from 'ethers';
 import type { z } from 'zod';
@@ -96,24 +96,33 @@ function fail(part: string, message: string): never {
   throw new Problem(part, message);
 }
 
-/** A small blob: exactly the descriptor's size and digest, read whole (it is bounded by JSON_LIMITS). */
-async function readSmallBlob(dir: string, descriptor: Descriptor, part: string): Promise<Uint8Array> {
+/**
+ * A small blob: exactly the descriptor's size and digest, read whole (it is bounded by JSON_LIMITS). Read
+ * synchronously: a twin's documents are a few hundred bytes each, and a thread-pool round trip per open, stat and
+ * read made loading a twin with twenty grants take most of a key grant's time.
+ */
+function readSmallBlob(dir: string, descriptor: Descriptor, part: string): Uint8Array {
   if (!isDigest(descriptor.digest)) fail(part, `"${descriptor.digest}" is not a sha256 digest`);
   if (descriptor.size > JSON_LIMITS.maxBytes) fail(part, `${descriptor.size} bytes is more than a twin's documents may be`);
+  let fd: number;
+  try {
+    fd = openSync(blobFile(dir, descriptor.digest), 'r');
+  } catch {
+    fail(part, `blob ${descriptor.digest} is missing`);
+  }
   let bytes: Uint8Array;
   try {
-    const handle = await openFile(blobFile(dir, descriptor.digest), 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size !== descriptor.size) fail(part, `is ${size} bytes, its descriptor says ${descriptor.size}`);
-      bytes = new Uint8Array(size);
-      await handle.read(bytes, 0, size, 0);
-    } finally {
-      await handle.close();
+    const { size } = fstatSync(fd);
+    if (size !== descriptor.size) fail(part, `is ${size} bytes, its descriptor says ${descriptor.size}`);
+    bytes = new Uint8Array(size);
+    let offset = 0;
+    while (offset < size) {
+      const read = readSync(fd, bytes, offset, size - offset, offset);
+      if (read === 0) break;
+      offset += read;
     }
-  } catch (error) {
-    if (error instanceof Problem) throw error;
-    fail(part, `blob ${descriptor.digest} is missing`);
+  } finally {
+    closeSync(fd);
   }
   const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   if (actual !== descriptor.digest) fail(part, `its content hashes to ${actual}, not ${descriptor.digest}`);
@@ -162,8 +171,8 @@ function short(address: string): string {
   return `${address.slice(0, 8)}…${address.slice(-4)}`;
 }
 
-async function readManifest(dir: string, entry: Descriptor, part: string): Promise<ImageManifest> {
-  const value = canonicalDocument(await readSmallBlob(dir, entry, part), part);
+function readManifest(dir: string, entry: Descriptor, part: string): ImageManifest {
+  const value = canonicalDocument(readSmallBlob(dir, entry, part), part);
   try {
     return parseManifest(value);
   } catch (error) {
@@ -171,17 +180,17 @@ async function readManifest(dir: string, entry: Descriptor, part: string): Promi
   }
 }
 
-async function readIndex(dir: string): Promise<ImageIndex> {
+function readIndex(dir: string): ImageIndex {
   let layout: string;
   try {
-    layout = await readFile(join(dir, 'oci-layout'), 'utf8');
+    layout = readFileSync(join(dir, 'oci-layout'), 'utf8');
   } catch {
     fail('oci-layout', 'is missing: this folder is not an OCI image layout');
   }
   if (layout !== OCI_LAYOUT_BYTES) fail('oci-layout', `must be exactly ${OCI_LAYOUT_BYTES}`);
   let bytes: Buffer;
   try {
-    bytes = await readFile(join(dir, 'index.json'));
+    bytes = readFileSync(join(dir, 'index.json'));
   } catch {
     fail('index.json', 'is missing');
   }
@@ -216,14 +225,14 @@ export async function loadTwin(dir: string): Promise<{ twin?: LoadedTwin; proble
   let manifest: ImageManifest;
   let descriptor: TwinDescriptor;
   try {
-    index = await readIndex(dir);
+    index = readIndex(dir);
     const named = index.manifests.filter((m) => m.annotations?.[REF_NAME_ANNOTATION] === TWIN_REF_NAME);
     if (named.length !== 1) fail('index.json', named.length === 0 ? 'names no twin manifest' : 'names more than one twin manifest');
     manifestEntry = named[0]!;
-    manifest = await readManifest(dir, manifestEntry, 'manifest');
+    manifest = readManifest(dir, manifestEntry, 'manifest');
     if (!sameJson(indexEntry(jsonBytes(manifest), manifest, TWIN_REF_NAME), manifestEntry)) fail('index.json', "the twin manifest's entry does not match the manifest");
     if (manifest.config.mediaType !== DESCRIPTOR_MEDIA_TYPE) fail('manifest', `its config is ${manifest.config.mediaType}, not a twin descriptor`);
-    descriptor = schemaParse(twinDescriptorSchema, canonicalDocument(await readSmallBlob(dir, manifest.config, 'descriptor'), 'descriptor'), 'descriptor');
+    descriptor = schemaParse(twinDescriptorSchema, canonicalDocument(readSmallBlob(dir, manifest.config, 'descriptor'), 'descriptor'), 'descriptor');
     const layers = descriptor.parts.map((p) => ({ mediaType: PART_MEDIA_TYPE, digest: p.digest, size: p.size, annotations: { [PART_ANNOTATION]: p.name } }));
     const created = manifest.annotations?.['org.opencontainers.image.created'] ?? '';
     if (!sameJson(twinManifest(manifest.config, layers, created), manifest)) fail('manifest', "does not list exactly the descriptor's parts");
@@ -244,14 +253,14 @@ export async function loadTwin(dir: string): Promise<{ twin?: LoadedTwin; proble
     try {
       const kind = kindOf(entry.artifactType);
       if (!kind) fail(part, `has an unknown artifact type ${entry.artifactType ?? '(none)'}`);
-      const referrer = await readManifest(dir, entry, part);
+      const referrer = readManifest(dir, entry, part);
       if (!sameJson(indexEntry(jsonBytes(referrer), referrer), entry)) fail(part, 'its index entry does not match it');
       if (referrer.subject?.digest !== manifestDigest) fail(part, `refers to ${referrer.subject?.digest ?? 'nothing'}, not this twin`);
       const payloadDescriptor = referrer.layers[0];
       if (referrer.layers.length !== 1 || !payloadDescriptor) fail(part, 'must carry exactly one payload');
       if (payloadDescriptor.mediaType !== REFERRER_KINDS[kind].mediaType) fail(part, `its payload is ${payloadDescriptor.mediaType}, not ${REFERRER_KINDS[kind].mediaType}`);
       if (!sameJson(referrerManifest(kind, payloadDescriptor, subject), referrer)) fail(part, `is not a well-formed ${kind} referrer`);
-      const payload = schemaParse(PAYLOAD_SCHEMAS[kind] as z.ZodType<unknown>, canonicalDocument(await readSmallBlob(dir, payloadDescriptor, part), part), part) as
+      const payload = schemaParse(PAYLOAD_SCHEMAS[kind] as z.ZodType<unknown>, canonicalDocument(readSmallBlob(dir, payloadDescriptor, part), part), part) as
         | SignaturePayload
         | KeyPayload
         | RulesPayload;
@@ -292,7 +301,7 @@ export async function loadTwin(dir: string): Promise<{ twin?: LoadedTwin; proble
   }
   if (index.manifests.length > 1) {
     try {
-      await readSmallBlob(dir, EMPTY_DESCRIPTOR, 'empty config');
+      readSmallBlob(dir, EMPTY_DESCRIPTOR, 'empty config');
     } catch (error) {
       collect(error);
     }

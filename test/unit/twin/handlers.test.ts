@@ -134,7 +134,7 @@ describe('twin calls through the handlers', () => {
     const twin = await call('twin.pack', { name: 'My twin', rules: defaultTwinRules(), voiceModel: model.id });
     expect(twin).toMatchObject({ name: 'My twin', owner, rulesVersion: 1, consent: null, problems: [] });
     expect(twin.parts.map((p) => p.name)).toEqual(['voice-model', 'voice-report']);
-    expect(twin.models).toEqual([expect.objectContaining({ kind: 'voice', version: 1, figures: expect.objectContaining({ mcdConvertedDb: 6.4 }) })]);
+    expect(twin.models).toEqual([expect.objectContaining({ kind: 'voice', version: 1, figures: expect.objectContaining({ mcdConvertedDb: TEST_VOICE_REPORT.mcdConvertedDb }) })]);
     expect(twin.recipients.map((r) => r.address)).toEqual([owner]);
 
     const listed = await call('twin.list', {});
