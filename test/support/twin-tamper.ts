@@ -20,7 +20,6 @@ import type { PartName, ReferrerKind } from '../../main/core/twin/format.js';
 import { updateTwinIndex } from '../../main/core/twin/index-file.js';
 import { contentKeyFor } from '../../main/core/twin/keys.js';
 import { currentRules, loadTwin } from '../../main/core/twin/load.js';
-import { OciLayout } from '../../main/core/twin/oci/layout.js';
 import type { ImageIndex, ImageManifest } from '../../main/core/twin/oci/types.js';
 import { writeReferrer } from '../../main/core/twin/referrers.js';
 import { rulesDigest } from '../../main/core/twin/rules/canonical.js';
@@ -417,8 +416,7 @@ export class Tamperer {
     const old = twin!.signatures[0]!;
     const owner = claimImpostor ? impostor.address : twin!.descriptor.owner;
     const signature = await signManifest(impostor, twin!.manifestDigest, owner);
-    const layout = await OciLayout.open(this.dir);
-    await writeReferrer(layout, this.dir, 'signature', { schema: 'likeness.twin-signature/v1', manifestDigest: twin!.manifestDigest, owner, signature }, twin!.manifestEntry);
+    writeReferrer(this.dir, 'signature', { schema: 'likeness.twin-signature/v1', manifestDigest: twin!.manifestDigest, owner, signature }, twin!.manifestEntry);
     updateTwinIndex(this.dir, [], new Set([old.entry.digest]));
     rmSync(blobPath(this.dir, old.entry.digest));
     rmSync(blobPath(this.dir, old.payloadDescriptor.digest));
@@ -433,9 +431,7 @@ export class Tamperer {
     const issuedAt = Math.floor(now.getTime() / 1000);
     const manifestDigest = twin!.manifestDigest;
     const signature = await signRulesVersion(impostor, { manifestDigest, rulesDigest: digest, version, issuedAt });
-    const layout = await OciLayout.open(this.dir);
-    await writeReferrer(
-      layout,
+    writeReferrer(
       this.dir,
       'rules',
       { schema: 'likeness.twin-rules/v1', manifestDigest, version, issuedAt, rules, rulesDigest: digest, signer: impostor.address, signature },

@@ -7,7 +7,6 @@ import { unwrapKey } from './crypto/envelope.js';
 import { blobFile, loadSoundTwin, TwinError } from './load.js';
 import type { LoadedTwin } from './load.js';
 import { updateTwinIndex } from './index-file.js';
-import { OciLayout } from './oci/layout.js';
 import { compressedPublicKey, keyGrantPayload, writeReferrer } from './referrers.js';
 
 /**
@@ -67,8 +66,7 @@ export async function grantKey(dir: string, owner: BaseWallet, recipientPublicKe
   if (existing) return { recipient: existing.payload.envelope.recipient, manifestDigest: twin.manifestDigest, added: false };
   const contentKey = contentKeyFor(twin, owner);
   const payload = await keyGrantPayload(owner, twin.manifestDigest, contentKey, publicKey, now);
-  const layout = await OciLayout.open(dir);
-  await writeReferrer(layout, dir, 'key', payload, twin.manifestEntry);
+  writeReferrer(dir, 'key', payload, twin.manifestEntry, owner.address);
   return { recipient: payload.envelope.recipient, manifestDigest: twin.manifestDigest, added: true };
 }
 

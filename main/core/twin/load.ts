@@ -154,6 +154,12 @@ function schemaParse<T>(schema: z.ZodType<T>, value: unknown, part: string): T {
  */
 const recovered = new Map<string, string>();
 
+/** Records what a payload we have just signed ourselves will recover to, so its next load needs no recovery. */
+export function rememberSigned(payloadDigest: string, signer: string, recipient?: string): void {
+  recovered.set(payloadDigest, signer);
+  if (recipient !== undefined) recovered.set(`${payloadDigest}:recipient`, recipient);
+}
+
 function recoveredOnce(payloadDigest: string, recover: () => string): string {
   let signer = recovered.get(payloadDigest);
   if (signer === undefined) {

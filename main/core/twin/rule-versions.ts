@@ -4,7 +4,6 @@ import type { BaseWallet } from 'ethers';
 import { signRulesVersion } from './identity/eip712.js';
 import { requireOwner } from './keys.js';
 import { currentRules, loadSoundTwin } from './load.js';
-import { OciLayout } from './oci/layout.js';
 import { writeReferrer } from './referrers.js';
 import { rulesDigest } from './rules/canonical.js';
 import { parseRules } from './rules/schema.js';
@@ -27,7 +26,6 @@ export async function publishRules(dir: string, owner: BaseWallet, input: unknow
   const issuedAt = Math.floor(now.getTime() / 1000);
   const manifestDigest = twin.manifestDigest;
   const signature = await signRulesVersion(owner, { manifestDigest, rulesDigest: digest, version, issuedAt });
-  const layout = await OciLayout.open(dir);
-  await writeReferrer(layout, dir, 'rules', { schema: 'likeness.twin-rules/v1', manifestDigest, version, issuedAt, rules: parsed.rules, rulesDigest: digest, signer: owner.address, signature }, twin.manifestEntry);
+  writeReferrer(dir, 'rules', { schema: 'likeness.twin-rules/v1', manifestDigest, version, issuedAt, rules: parsed.rules, rulesDigest: digest, signer: owner.address, signature }, twin.manifestEntry, owner.address);
   return { version, rulesDigest: digest };
 }
