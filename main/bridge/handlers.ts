@@ -324,5 +324,13 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
         }
         return { network: { id: networkId, name: networkName(networkId) }, sent: entries(result.sent), ...settledAndFailed(result) };
       }),
+    'ledger.licences': ({ twinId }) => studio.ledger.listLicences(twinId === undefined ? {} : { twinId }),
+    'ledger.evaluate': ({ twinId, request }) => studio.ledger.evaluate(request, twinId),
+    'ledger.grant': ({ licenseHash, networkId, approvals }) => studio.ledger.grant(licenseHash, { networkId, ...(approvals ? { approvals } : {}) }),
+    'ledger.revoke': ({ licenseHash, networkId }) => studio.ledger.revoke(licenseHash, networkId),
+    'ledger.receipts': ({ twinId }) => studio.ledger.listReceipts(twinId === undefined ? {} : { twinId }),
+    'ledger.anchor': ({ twinId, networkId }) => studio.ledger.anchor(twinId, networkId),
+    'ledger.prove': ({ receiptId, networkId }) => studio.ledger.prove(receiptId, networkId),
+    'ledger.verifyProof': ({ proof, networkId }) => studio.ledger.verifyProof(proof, networkId),
   };
 }

@@ -1,6 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
-import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken, ChainNetwork, ChainNetworkInput, ChainOutboxItem, ChainPlan, ChainPublishResult, ChainStatus, NetworkId } from './models.js';
+import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken, ChainNetwork, ChainNetworkInput, ChainOutboxItem, ChainPlan, ChainPublishResult, ChainStatus, NetworkId, LedgerHash, LedgerFileInput, LicenceEvaluation, LicenceGrantOutcome, LicenceRecord, LicenceRevocation, StoredReceipt, ReceiptAnchorResult, ReceiptProof, ProofVerification } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -179,6 +179,25 @@ export const calls = {
       .strict(),
     output: ChainPublishResult,
   },
+  /** The licence requests evaluated here, newest first: one twin's, or every twin's. */
+  'ledger.licences': { input: z.object({ twinId: TwinId.optional() }).strict(), output: z.array(LicenceRecord) },
+  /** Checks a licensee's request against the twin's current rules and keeps it as requested or refused. */
+  'ledger.evaluate': { input: z.object({ twinId: TwinId, request: LedgerFileInput }).strict(), output: LicenceEvaluation },
+  /** Signs the licence, wraps the twin's key for the licensee and queues the approval with the validators' files that count. */
+  'ledger.grant': {
+    input: z.object({ licenseHash: LedgerHash, networkId: NetworkId, approvals: z.array(LedgerFileInput).max(256).optional() }).strict(),
+    output: LicenceGrantOutcome,
+  },
+  /** Marks the licence revoked and queues the revocation; the answer says what this cannot stop. */
+  'ledger.revoke': { input: z.object({ licenseHash: LedgerHash, networkId: NetworkId }).strict(), output: LicenceRevocation },
+  /** Usage receipts issued here, oldest first: one twin's, or every twin's. */
+  'ledger.receipts': { input: z.object({ twinId: TwinId.optional() }).strict(), output: z.array(StoredReceipt) },
+  /** Batches the twin's receipts not yet anchored under one Merkle root and queues it; publishing sends it. */
+  'ledger.anchor': { input: z.object({ twinId: TwinId, networkId: NetworkId }).strict(), output: ReceiptAnchorResult },
+  /** The proof file for one anchored receipt. */
+  'ledger.prove': { input: z.object({ receiptId: LedgerHash, networkId: NetworkId.optional() }).strict(), output: ReceiptProof },
+  /** Checks a proof file offline, and on-chain where its network can be reached. */
+  'ledger.verifyProof': { input: z.object({ proof: LedgerFileInput, networkId: NetworkId.optional() }).strict(), output: ProofVerification },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Calls = typeof calls;

@@ -649,3 +649,158 @@ export const ChainPublishResult = z.object({
   failed: z.array(ChainOutboxItem),
 });
 export type ChainPublishResult = z.infer<typeof ChainPublishResult>;
+
+// --- Ledger: licence requests, grants, usage receipts and their proofs (main/core/ledger) -------------------------
+
+/** A licence's hash (the request's EIP-712 document hash), a receipt id or a Merkle root: 0x and 64 hex digits. */
+export const LedgerHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a hash looks like 0x followed by 64 hex digits');
+
+/** A ledger file as pasted or loaded: its text, or its parsed JSON. The studio checks it field by field and names each error. */
+export const LedgerFileInput = z.union([z.string().min(1, 'paste or load the file').max(1_000_000), z.record(z.string(), z.unknown())], {
+  error: 'the file as text, or its parsed JSON object',
+});
+
+export const LICENCE_STATES = ['requested', 'refused', 'granted', 'revoked'] as const;
+export const LicenceState = z.enum(LICENCE_STATES);
+export type LicenceState = z.infer<typeof LicenceState>;
+
+/** What a licensee asks for, as they signed nothing yet: the twin, the token on a chain when bound to one, the use. */
+export const LicenceRequest = z.object({
+  schema: z.string(),
+  twin: TwinDigest,
+  tokenId: DecimalString.nullable(),
+  chainId: z.number().int().positive().nullable(),
+  registry: EthAddress.nullable(),
+  licensee: EthAddress,
+  licenseePublicKey: z.string(),
+  purpose: TwinPurpose,
+  languages: z.array(z.string()),
+  term: z.object({ from: z.string(), to: z.string() }),
+  maxRenders: z.number().int().nonnegative(),
+  requestedAt: z.string(),
+});
+export type LicenceRequest = z.infer<typeof LicenceRequest>;
+
+/** One rule a request breaks: a twin rule (purpose, language, …) or 'licence-term' / 'max-renders'. */
+export const LicenceViolation = z.object({ rule: z.string(), message: z.string() });
+export type LicenceViolation = z.infer<typeof LicenceViolation>;
+
+export const LicenceEvaluation = z.object({
+  licenseHash: LedgerHash,
+  allowed: z.boolean(),
+  violations: z.array(LicenceViolation),
+  /** A licence already granted or revoked keeps its state whatever a new evaluation says. */
+  state: LicenceState,
+});
+export type LicenceEvaluation = z.infer<typeof LicenceEvaluation>;
+
+/** A validator's signed approval of one licence, for one validator-set epoch. */
+export const LicenceApproval = z.object({
+  schema: z.string(),
+  chainId: z.number().int().positive(),
+  registry: EthAddress,
+  tokenId: DecimalString,
+  licenseHash: LedgerHash,
+  epoch: z.number().int().nonnegative(),
+  validator: EthAddress,
+  signature: z.string(),
+});
+export type LicenceApproval = z.infer<typeof LicenceApproval>;
+
+/** The licence as the owner signs it for the licensee: the file to hand over. */
+export const LicenceGrant = z.object({
+  schema: z.string(),
+  request: LicenceRequest,
+  licenseHash: LedgerHash,
+  grantedAt: z.string(),
+  creator: EthAddress,
+  signature: z.string(),
+});
+export type LicenceGrant = z.infer<typeof LicenceGrant>;
+
+export const LicenceRecord = z.object({
+  licenseHash: LedgerHash,
+  twinId: TwinId,
+  request: LicenceRequest,
+  state: LicenceState,
+  grant: LicenceGrant.nullable(),
+  /** The validators' approval files the grant counted (none before it is granted). */
+  approvals: z.array(LicenceApproval),
+  chainId: z.number().int().positive().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type LicenceRecord = z.infer<typeof LicenceRecord>;
+
+export const LicenceGrantOutcome = z.object({
+  grant: LicenceGrant,
+  /** The licensee's address the twin's content key was wrapped for. */
+  envelopeRecipient: EthAddress,
+  /** The queued approval; publishing sends it. */
+  outboxId: z.string(),
+  approvedBy: z.array(EthAddress),
+  notes: z.array(z.string()),
+});
+export type LicenceGrantOutcome = z.infer<typeof LicenceGrantOutcome>;
+
+export const LicenceRevocation = z.object({
+  outboxId: z.string(),
+  /** What revocation cannot stop, in words for the creator. */
+  reminder: z.string(),
+});
+export type LicenceRevocation = z.infer<typeof LicenceRevocation>;
+
+/** A usage receipt: one rendered file, signed by its renderer. */
+export const UsageReceipt = z.object({
+  schema: z.string(),
+  twin: TwinDigest,
+  /** The licence hash the render was made under, or 'owner'. */
+  licence: z.string(),
+  output: TwinDigest,
+  purpose: TwinPurpose,
+  language: z.string(),
+  time: z.string(),
+  renderer: EthAddress,
+});
+export type UsageReceipt = z.infer<typeof UsageReceipt>;
+
+export const StoredReceipt = z.object({
+  id: LedgerHash,
+  twinId: TwinId,
+  manifestDigest: TwinDigest,
+  time: z.string(),
+  /** The Merkle root of its batch; null until it is anchored. */
+  batchRoot: LedgerHash.nullable(),
+  signed: z.object({ receipt: UsageReceipt, signature: z.string() }),
+});
+export type StoredReceipt = z.infer<typeof StoredReceipt>;
+
+export const ReceiptAnchorResult = z.object({ root: LedgerHash, count: z.number().int().positive(), outboxId: z.string() });
+export type ReceiptAnchorResult = z.infer<typeof ReceiptAnchorResult>;
+
+/** The proof file for one anchored receipt: the receipt, its Merkle path and where the root is anchored. */
+export const ReceiptProof = z.object({
+  schema: z.string(),
+  chainId: z.number().int().positive(),
+  registry: EthAddress,
+  tokenId: DecimalString,
+  batch: z.object({ count: z.number().int().positive(), fromTime: z.string(), toTime: z.string() }),
+  receipt: UsageReceipt,
+  signature: z.string(),
+  receiptId: LedgerHash,
+  leaf: LedgerHash,
+  root: LedgerHash,
+  proof: z.array(LedgerHash),
+});
+export type ReceiptProof = z.infer<typeof ReceiptProof>;
+
+export const ProofVerification = z.object({
+  /** Every check that ran passed; `chain.reached` says whether the on-chain ones were among them. */
+  ok: z.boolean(),
+  receiptId: z.string(),
+  root: z.string(),
+  onChain: z.object({ tokenId: DecimalString, anchoredAt: z.string(), accepted: z.boolean() }).nullable(),
+  chain: z.object({ reached: z.boolean(), network: z.string().nullable(), message: z.string() }),
+  problems: z.array(z.string()),
+});
+export type ProofVerification = z.infer<typeof ProofVerification>;

@@ -1,10 +1,88 @@
-// Licenses screen: what this stage does and what it needs first; renderer.
-import { UpcomingStage } from './UpcomingStage.js';
+// Licenses screen: a twin's licence requests checked against its rules, approved and granted or revoked, and its usage
+// receipts anchored, proved and verified; renderer.
+import { useState } from 'react';
+import { useCall } from '../client.js';
+import { Button, EmptyState, ErrorBanner } from '../design/index.js';
+import { ScreenHeader } from './ScreenHeader.js';
+import { EvaluateRequest } from './licenses/EvaluateRequest.js';
+import { LedgerSection } from './licenses/LedgerSection.js';
+import { LicenceList } from './licenses/LicenceList.js';
+import { IdentityGate, useIdentity } from './twin/IdentityGate.js';
 
 export function LicensesScreen() {
+  const identity = useIdentity();
+  const twins = useCall('twin.list', {});
+  const networks = useCall('chain.networks', {});
+  const [chosenId, setChosenId] = useState<string>();
+  const [networkId, setNetworkId] = useState('local');
+  const list = twins.data ?? [];
+  const twin = list.find((t) => t.id === chosenId) ?? list[0];
+  const licences = useCall('ledger.licences', twin ? { twinId: twin.id } : {});
+
   return (
-    <UpcomingStage title="Licenses" emptyTitle="Nothing to license yet" lede="Mint your twin (only hashes and signatures go on-chain), set fees and grant licences under your rules.">
-      Licensing needs a sealed twin. Minting and licences are not in this build yet.
-    </UpcomingStage>
+    <>
+      <ScreenHeader title="Licenses">
+        Check licence requests against your twin's rules, collect validators' approvals, grant or revoke licences, and anchor and prove the usage receipts of
+        every render.
+      </ScreenHeader>
+      <IdentityGate identity={identity} />
+      {twins.error ? <ErrorBanner error={twins.error} onRetry={twins.reload} /> : null}
+      {twins.data === undefined ? (
+        twins.error ? null : (
+          <p className="lede" role="status">
+            Loading your twins…
+          </p>
+        )
+      ) : !twin ? (
+        <EmptyState
+          title="Nothing to license yet"
+          action={
+            <Button variant="primary" onClick={() => (window.location.hash = '#/twin')}>
+              Go to Twin
+            </Button>
+          }
+        >
+          Licensing needs a sealed twin: seal one on the Twin screen first.
+        </EmptyState>
+      ) : (
+        <>
+          <section className="panel row" aria-label="Twin and network" style={{ alignItems: 'flex-end' }}>
+            <label className="field" htmlFor="licenses-twin">
+              Twin
+              <select id="licenses-twin" value={twin.id} onChange={(e) => setChosenId(e.target.value)}>
+                {list.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name} ({t.id})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field" htmlFor="licenses-network">
+              Network for grants, revocations and anchors
+              <select id="licenses-network" value={networkId} onChange={(e) => setNetworkId(e.target.value)} disabled={networks.data === undefined}>
+                {(networks.data ?? []).map((n) => (
+                  <option key={n.id} value={n.id}>
+                    {n.name} (chain {n.chainId})
+                  </option>
+                ))}
+              </select>
+            </label>
+          </section>
+          {networks.error ? <ErrorBanner error={networks.error} onRetry={networks.reload} /> : null}
+          <EvaluateRequest key={`evaluate-${twin.id}`} twin={twin} onEvaluated={licences.reload} />
+          <section className="panel stack" aria-labelledby="licence-requests">
+            <h2 id="licence-requests">Requests</h2>
+            <p className="lede" style={{ margin: 0 }}>
+              What you grant or revoke is queued for the chosen network; it reaches the registry when you publish from the Twin screen's Chain section.
+            </p>
+            {licences.error ? <ErrorBanner error={licences.error} onRetry={licences.reload} /> : null}
+            {licences.data === undefined ? null : (
+              <LicenceList twin={twin} records={licences.data} networkId={networkId} unlocked={identity.unlocked} onChanged={licences.reload} />
+            )}
+          </section>
+          <LedgerSection key={`ledger-${twin.id}`} twin={twin} networkId={networkId} />
+        </>
+      )}
+    </>
   );
 }

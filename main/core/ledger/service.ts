@@ -264,6 +264,15 @@ export class LedgerService {
     return row ? toRecord(row) : undefined;
   }
 
+  /** Newest first, so a screen shows the latest requests on top. */
+  listLicences(filter: { twinId?: string } = {}): LicenceRecord[] {
+    const rows =
+      filter.twinId === undefined
+        ? this.deps.db.prepare('SELECT * FROM licences ORDER BY created_at DESC, hash').all()
+        : this.deps.db.prepare('SELECT * FROM licences WHERE twin_id = ? ORDER BY created_at DESC, hash').all(filter.twinId);
+    return (rows as LicenceRow[]).map(toRecord);
+  }
+
   private requireLicence(licenseHash: string): LicenceRecord {
     const record = this.licence(licenseHash);
     if (!record) throw new LikenessError('not-found', `No licence request ${licenseHash} in this studio; evaluate the request first (\`likeness license evaluate\`).`);

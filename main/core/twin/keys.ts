@@ -59,7 +59,7 @@ export interface GrantResult {
 
 /** Wraps the content key for one more recipient: a new small signed artifact; the manifest and its signature stay as they are. */
 export async function grantKey(dir: string, owner: BaseWallet, recipientPublicKey: string, now = new Date()): Promise<GrantResult> {
-  const twin = await loadSoundTwin(dir);
+  const twin = await loadSoundTwin(dir, { reuseUnchanged: true });
   requireOwner(twin, owner, 'grant keys');
   const publicKey = compressedPublicKey(recipientPublicKey);
   const existing = twin.keys.find((k) => k.payload.recipientPublicKey === publicKey);

@@ -1,7 +1,7 @@
 // Reads a twin from its OCI layout without trusting any of it: every small document is size-checked, hashed, parsed
 // with limits and required to be in the exact canonical form we write, so any change shows; main process and CLI.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeAddress, getAddress } from 'ethers';
 import type { z } from 'zod';
@@ -215,12 +215,99 @@ function kindOf(artifactType: string | undefined): ReferrerKind | undefined {
   return (Object.keys(REFERRER_KINDS) as ReferrerKind[]).find((kind) => REFERRER_KINDS[kind].artifactType === artifactType);
 }
 
+type CheckedReferrer =
+  | { kind: 'signature'; referrer: Referrer<SignaturePayload> }
+  | { kind: 'key'; referrer: Referrer<KeyPayload> }
+  | { kind: 'rules'; referrer: Referrer<RulesPayload> };
+
+/** Every check of one referrer on its own: its manifest, its payload and its signature. Throws a Problem naming it. */
+function readReferrer(dir: string, entry: Descriptor, part: string, manifestDigest: string, subject: Descriptor, owner: string): CheckedReferrer {
+  const kind = kindOf(entry.artifactType);
+  if (!kind) fail(part, `has an unknown artifact type ${entry.artifactType ?? '(none)'}`);
+  const referrer = readManifest(dir, entry, part);
+  if (!sameJson(indexEntry(jsonBytes(referrer), referrer), entry)) fail(part, 'its index entry does not match it');
+  if (referrer.subject?.digest !== manifestDigest) fail(part, `refers to ${referrer.subject?.digest ?? 'nothing'}, not this twin`);
+  const payloadDescriptor = referrer.layers[0];
+  if (referrer.layers.length !== 1 || !payloadDescriptor) fail(part, 'must carry exactly one payload');
+  if (payloadDescriptor.mediaType !== REFERRER_KINDS[kind].mediaType) fail(part, `its payload is ${payloadDescriptor.mediaType}, not ${REFERRER_KINDS[kind].mediaType}`);
+  if (!sameJson(referrerManifest(kind, payloadDescriptor, subject), referrer)) fail(part, `is not a well-formed ${kind} referrer`);
+  const payload = schemaParse(PAYLOAD_SCHEMAS[kind] as z.ZodType<unknown>, canonicalDocument(readSmallBlob(dir, payloadDescriptor, part), part), part) as
+    | SignaturePayload
+    | KeyPayload
+    | RulesPayload;
+  if (payload.manifestDigest !== manifestDigest) fail(part, `is for the twin ${payload.manifestDigest}, not this one`);
+  const found = { entry, manifest: referrer, payloadDescriptor };
+  if (kind === 'signature') {
+    const p = payload as SignaturePayload;
+    const signer = recoveredOnce(payloadDescriptor.digest, () => recoverManifestSigner(manifestDigest, p.owner, p.signature));
+    if (getAddress(p.owner) !== owner) fail('owner signature', `names ${short(p.owner)} as owner, but the twin's owner is ${short(owner)}`);
+    if (signer !== owner) fail('owner signature', `was made by ${short(signer)}, not by the owner ${short(owner)}`);
+    return { kind, referrer: { ...found, payload: p } };
+  }
+  if (kind === 'key') {
+    const p = payload as KeyPayload;
+    const keyPart = `key envelope for ${short(p.envelope.recipient)}`;
+    if (recoveredOnce(`${payloadDescriptor.digest}:recipient`, () => computeAddress(p.recipientPublicKey)) !== getAddress(p.envelope.recipient)) {
+      fail(keyPart, 'its public key is not its recipient');
+    }
+    const signer = recoveredOnce(payloadDescriptor.digest, () =>
+      recoverKeyGrantSigner({ manifestDigest, recipient: p.envelope.recipient, envelopeDigest: envelopeDigest(p.envelope), grantedAt: p.grantedAt }, p.signature),
+    );
+    if (signer !== owner) fail(keyPart, `was granted by ${short(signer)}, not by the owner ${short(owner)}`);
+    return { kind, referrer: { ...found, payload: p } };
+  }
+  const p = payload as RulesPayload;
+  const rulesPart = `rules version ${p.version}`;
+  if (rulesDigest(p.rules) !== p.rulesDigest) fail(rulesPart, 'its digest does not match its rules');
+  const signer = recoveredOnce(payloadDescriptor.digest, () => recoverRulesSigner({ manifestDigest, rulesDigest: p.rulesDigest, version: p.version, issuedAt: p.issuedAt }, p.signature));
+  if (signer !== getAddress(p.signer)) fail(rulesPart, `claims to be signed by ${short(p.signer)} but was signed by ${short(signer)}`);
+  if (signer !== owner) fail(rulesPart, `is signed by ${short(signer)}, not by the owner ${short(owner)}: ignored`);
+  return { kind, referrer: { ...found, payload: p } };
+}
+
+/**
+ * Referrers checked in full before, with the files they were read from as they were then (inode, size, mtime). An
+ * operation on the creator's own twin (a key grant, a rule version) reuses them when those files are untouched;
+ * verification never does, so a file altered in place keeping its size and time is still caught by verify.
+ */
+const checkedReferrers = new Map<string, { stamp: string; found: CheckedReferrer }>();
+
+function stampOf(dir: string, digests: readonly string[]): string | undefined {
+  try {
+    return digests.map((d) => {
+      const stat = statSync(blobFile(dir, d));
+      return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    }).join('|');
+  } catch {
+    return undefined;
+  }
+}
+
+function reusable(dir: string, key: string, entry: Descriptor, options: LoadOptions): CheckedReferrer | undefined {
+  if (!options.reuseUnchanged) return undefined;
+  const cached = checkedReferrers.get(key);
+  if (!cached) return undefined;
+  const stamp = stampOf(dir, [entry.digest, cached.found.referrer.payloadDescriptor.digest]);
+  return stamp === cached.stamp ? cached.found : undefined;
+}
+
+function remember(dir: string, key: string, entry: Descriptor, found: CheckedReferrer): CheckedReferrer {
+  const stamp = stampOf(dir, [entry.digest, found.referrer.payloadDescriptor.digest]);
+  if (stamp !== undefined) checkedReferrers.set(key, { stamp, found });
+  return found;
+}
+
+export interface LoadOptions {
+  /** Reuse referrers fully checked earlier in this process whose files are untouched since (not for verification). */
+  reuseUnchanged?: boolean;
+}
+
 /**
  * Loads the twin's structure and checks everything that does not need the layers' bytes or a key: canonical
  * documents, digests of the small blobs, the manifest rebuilt from its parts, and every signature. Problems in a
  * referrer are collected and that referrer left out; problems in the twin itself are fatal.
  */
-export async function loadTwin(dir: string): Promise<{ twin?: LoadedTwin; problems: TwinProblem[] }> {
+export async function loadTwin(dir: string, options: LoadOptions = {}): Promise<{ twin?: LoadedTwin; problems: TwinProblem[] }> {
   const problems: TwinProblem[] = [];
   const collect = (error: unknown) => {
     if (error instanceof Problem) problems.push({ part: error.part, message: error.message });
@@ -257,48 +344,12 @@ export async function loadTwin(dir: string): Promise<{ twin?: LoadedTwin; proble
     if (entry === manifestEntry) continue;
     const part = `referrer ${entry.digest.slice(7, 19)}`;
     try {
-      const kind = kindOf(entry.artifactType);
-      if (!kind) fail(part, `has an unknown artifact type ${entry.artifactType ?? '(none)'}`);
-      const referrer = readManifest(dir, entry, part);
-      if (!sameJson(indexEntry(jsonBytes(referrer), referrer), entry)) fail(part, 'its index entry does not match it');
-      if (referrer.subject?.digest !== manifestDigest) fail(part, `refers to ${referrer.subject?.digest ?? 'nothing'}, not this twin`);
-      const payloadDescriptor = referrer.layers[0];
-      if (referrer.layers.length !== 1 || !payloadDescriptor) fail(part, 'must carry exactly one payload');
-      if (payloadDescriptor.mediaType !== REFERRER_KINDS[kind].mediaType) fail(part, `its payload is ${payloadDescriptor.mediaType}, not ${REFERRER_KINDS[kind].mediaType}`);
-      if (!sameJson(referrerManifest(kind, payloadDescriptor, subject), referrer)) fail(part, `is not a well-formed ${kind} referrer`);
-      const payload = schemaParse(PAYLOAD_SCHEMAS[kind] as z.ZodType<unknown>, canonicalDocument(readSmallBlob(dir, payloadDescriptor, part), part), part) as
-        | SignaturePayload
-        | KeyPayload
-        | RulesPayload;
-      if (payload.manifestDigest !== manifestDigest) fail(part, `is for the twin ${payload.manifestDigest}, not this one`);
-      const found = { entry, manifest: referrer, payloadDescriptor };
-      if (kind === 'signature') {
-        const p = payload as SignaturePayload;
-        const signer = recoveredOnce(payloadDescriptor.digest, () => recoverManifestSigner(manifestDigest, p.owner, p.signature));
-        if (getAddress(p.owner) !== owner) fail('owner signature', `names ${short(p.owner)} as owner, but the twin's owner is ${short(owner)}`);
-        if (signer !== owner) fail('owner signature', `was made by ${short(signer)}, not by the owner ${short(owner)}`);
-        twin.signatures.push({ ...found, payload: p });
-      } else if (kind === 'key') {
-        const p = payload as KeyPayload;
-        const keyPart = `key envelope for ${short(p.envelope.recipient)}`;
-        if (recoveredOnce(`${payloadDescriptor.digest}:recipient`, () => computeAddress(p.recipientPublicKey)) !== getAddress(p.envelope.recipient)) {
-          fail(keyPart, 'its public key is not its recipient');
-        }
-        const signer = recoveredOnce(payloadDescriptor.digest, () =>
-          recoverKeyGrantSigner({ manifestDigest, recipient: p.envelope.recipient, envelopeDigest: envelopeDigest(p.envelope), grantedAt: p.grantedAt }, p.signature),
-        );
-        if (signer !== owner) fail(keyPart, `was granted by ${short(signer)}, not by the owner ${short(owner)}`);
-        twin.keys.push({ ...found, payload: p });
-      } else {
-        const p = payload as RulesPayload;
-        const rulesPart = `rules version ${p.version}`;
-        if (rulesDigest(p.rules) !== p.rulesDigest) fail(rulesPart, 'its digest does not match its rules');
-        const signer = recoveredOnce(payloadDescriptor.digest, () => recoverRulesSigner({ manifestDigest, rulesDigest: p.rulesDigest, version: p.version, issuedAt: p.issuedAt }, p.signature));
-        if (signer !== getAddress(p.signer)) fail(rulesPart, `claims to be signed by ${short(p.signer)} but was signed by ${short(signer)}`);
-        if (signer !== owner) fail(rulesPart, `is signed by ${short(signer)}, not by the owner ${short(owner)}: ignored`);
-        if (twin.rules.some((r) => r.payload.version === p.version)) fail(rulesPart, 'appears twice');
-        twin.rules.push({ ...found, payload: p });
-      }
+      const key = `${dir}|${manifestDigest}|${entry.digest}`;
+      const found = reusable(dir, key, entry, options) ?? remember(dir, key, entry, readReferrer(dir, entry, part, manifestDigest, subject, owner));
+      if (found.kind === 'rules' && twin.rules.some((r) => r.payload.version === found.referrer.payload.version)) fail(`rules version ${found.referrer.payload.version}`, 'appears twice');
+      if (found.kind === 'signature') twin.signatures.push(found.referrer);
+      else if (found.kind === 'key') twin.keys.push(found.referrer);
+      else twin.rules.push(found.referrer);
     } catch (error) {
       // A signature that recovers to nothing is a finding about this referrer, like any other.
       if (error instanceof Error && !(error instanceof Problem)) problems.push({ part, message: error.message });
@@ -317,8 +368,8 @@ export async function loadTwin(dir: string): Promise<{ twin?: LoadedTwin; proble
 }
 
 /** Loads a twin an operation can rely on, or throws naming every problem. */
-export async function loadSoundTwin(dir: string): Promise<LoadedTwin> {
-  const { twin, problems } = await loadTwin(dir);
+export async function loadSoundTwin(dir: string, options: LoadOptions = {}): Promise<LoadedTwin> {
+  const { twin, problems } = await loadTwin(dir, options);
   if (!twin || problems.length > 0) throw new TwinError(problems);
   return twin;
 }

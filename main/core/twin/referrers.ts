@@ -1,7 +1,9 @@
 // Writes the twin's small owner-signed artifacts (signature, key grant, rule version) beside its manifest; main process and CLI.
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BaseWallet, SigningKey } from 'ethers';
+import { ECDH } from 'node:crypto';
+import type { BaseWallet } from 'ethers';
+import { LikenessError } from '../../contract/errors.js';
 import { fsyncDirectory, tempPathFor } from '../store/atomic.js';
 import { wrapKey } from './crypto/envelope.js';
 import { signKeyGrant } from './identity/eip712.js';
@@ -70,7 +72,12 @@ export async function keyGrantPayload(owner: BaseWallet, manifestDigest: string,
   return { schema: 'likeness.twin-key/v1', manifestDigest, recipientPublicKey: compressedPublicKey(recipientPublicKey), envelope, grantedAt, signature };
 }
 
-/** Stored compressed, whichever form it was given in. */
+/** Stored compressed, whichever form it was given in (converted by OpenSSL: ethers would do the curve math in JS). */
 export function compressedPublicKey(publicKey: string): string {
-  return SigningKey.computePublicKey(publicKey, true).toLowerCase();
+  if (!/^0x([0-9a-fA-F]{66}|[0-9a-fA-F]{130})$/.test(publicKey)) throw new LikenessError('invalid-input', 'A public key is 0x and 66 hex digits (compressed) or 130 (uncompressed).');
+  try {
+    return `0x${ECDH.convertKey(publicKey.slice(2), 'secp256k1', 'hex', 'hex', 'compressed') as string}`;
+  } catch {
+    throw new LikenessError('invalid-input', `${publicKey.slice(0, 14)}… is not a point on secp256k1, so it is no one's public key.`);
+  }
 }

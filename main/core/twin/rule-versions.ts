@@ -19,7 +19,7 @@ export class RulesInvalidError extends LikenessError {
 export async function publishRules(dir: string, owner: BaseWallet, input: unknown, now = new Date()): Promise<{ version: number; rulesDigest: string }> {
   const parsed = parseRules(input);
   if (!parsed.ok) throw new RulesInvalidError(parsed.errors);
-  const twin = await loadSoundTwin(dir);
+  const twin = await loadSoundTwin(dir, { reuseUnchanged: true });
   requireOwner(twin, owner, 'change its rules');
   const version = currentRules(twin).version + 1;
   const digest = rulesDigest(parsed.rules);

@@ -6,8 +6,8 @@
 // wrappedKey = AES-256-GCM(k, nonce (12 random bytes), content key, AAD = info) as ciphertext (32 bytes) | tag (16 bytes).
 // The context is the manifest digest: with it and the recipient in both key and AAD, an envelope cannot be moved to
 // another twin or relabelled for another recipient.
-import { createCipheriv, createDecipheriv, createECDH, hkdfSync, randomBytes } from 'node:crypto';
-import { computeAddress, dataSlice, getAddress, keccak256 } from 'ethers';
+import { createCipheriv, createDecipheriv, createECDH, ECDH, hkdfSync, randomBytes } from 'node:crypto';
+import { dataSlice, getAddress, keccak256 } from 'ethers';
 import { TwinCryptoError } from './errors.js';
 
 export interface KeyEnvelope {
@@ -48,7 +48,7 @@ export function wrapKey(contentKey: Uint8Array, recipientPublicKey: string, cont
   } catch {
     throw new RangeError(`the recipient public key ${recipientPublicKey} is not a point on secp256k1`);
   }
-  const recipient = computeAddress(recipientPublicKey);
+  const recipient = addressOfPoint(ECDH.convertKey(bytesOf(recipientPublicKey), 'secp256k1', undefined, undefined, 'uncompressed') as Buffer);
   const salt = randomBytes(32);
   const nonce = randomBytes(12);
   const info = infoFor(context, recipient);
@@ -75,9 +75,7 @@ export function unwrapKey(envelope: KeyEnvelope, recipientPrivateKey: string, co
   if (!PRIVATE_KEY.test(recipientPrivateKey)) throw new RangeError('a private key must be 0x and 64 hex digits');
   const ecdh = createECDH('secp256k1');
   ecdh.setPrivateKey(bytesOf(recipientPrivateKey));
-  // The address from OpenSSL's point multiplication (keccak of the uncompressed key's x and y): what computeAddress(privateKey)
-  // gives, without JS curve math, which cost milliseconds per key grant.
-  const yours = getAddress(dataSlice(keccak256(ecdh.getPublicKey().subarray(1)), 12));
+  const yours = addressOfPoint(ecdh.getPublicKey());
   if (yours !== checked.recipient) throw new TwinCryptoError('wrong-key', `this key envelope is for ${checked.recipient}, not for your key ${yours}`);
   let shared: Buffer;
   try {
@@ -158,6 +156,14 @@ function envelopeKey(shared: Buffer, salt: Uint8Array, info: string): Buffer {
   const key = Buffer.from(hkdfSync('sha256', shared, salt, info, CONTENT_KEY_BYTES));
   shared.fill(0);
   return key;
+}
+
+/**
+ * The Ethereum address of an uncompressed secp256k1 point (keccak of its x and y). The points come from OpenSSL
+ * (ECDH, convertKey): ethers' computeAddress would redo the curve math in JS, a millisecond or more per key grant.
+ */
+function addressOfPoint(uncompressed: Buffer): string {
+  return getAddress(dataSlice(keccak256(uncompressed.subarray(1)), 12));
 }
 
 function bytesOf(hex: string): Buffer {
