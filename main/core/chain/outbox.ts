@@ -1,9 +1,10 @@
 // The chain outbox: every transaction the studio means to send, stored before it is sent and settled only against
 // the chain itself, so a crash or a dead RPC loses nothing and a retry never does anything twice; main process.
 import { randomBytes } from 'node:crypto';
+import { CHAIN_OUTBOX_KINDS } from '../../contract/models.js';
 import type { Db } from '../store/database.js';
 
-export const OUTBOX_KINDS = ['redeem', 'rules', 'validators', 'fee', 'approve', 'revoke', 'anchor'] as const;
+export const OUTBOX_KINDS = CHAIN_OUTBOX_KINDS;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** queued: signed, not sent; sent: a transaction hash exists, not yet seen mined; done: the chain shows the effect; failed: the chain refused it. */

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { getAddress } from 'ethers';
 import { z } from 'zod';
+import { TWIN_PART_NAMES } from '../../contract/models.js';
 import { canonicalJson } from './rules/canonical.js';
 import { twinRulesSchema } from './rules/schema.js';
 import { EMPTY_DESCRIPTOR, MANIFEST_MEDIA_TYPE } from './oci/types.js';
@@ -28,7 +29,7 @@ export const TWIN_REF_NAME = 'twin';
 /** Limits for every JSON document read from a twin: far above what we write, far below what could hurt. */
 export const JSON_LIMITS = { maxBytes: 4 * 1024 * 1024, maxDepth: 32 } as const;
 
-export const PART_NAMES = ['voice-model', 'voice-report', 'face-model', 'face-idle', 'face-report', 'consent-record', 'consent-take'] as const;
+export const PART_NAMES = TWIN_PART_NAMES;
 export type PartName = (typeof PART_NAMES)[number];
 
 /** The file each part opens to. */

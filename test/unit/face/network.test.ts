@@ -10,7 +10,8 @@ import { AUDIO_WINDOW, MEL_BANDS, MOUTH_SIZE } from '../../../main/core/face/spe
 import type { PreparedFaceTake } from '../../../main/core/face/spec.js';
 import { buildInference, Graph, randomStream } from '../../../main/core/ml/graph/index.js';
 import { stack } from '../../../main/core/ml/train/batches.js';
-import { type LoopIo, runTraining } from '../../../main/core/ml/train/loop.js';
+import { runTraining } from '../../../main/core/ml/train/loop.js';
+import { memoryIo } from '../../support/memory-loop-io.js';
 
 const S = MOUTH_SIZE;
 const MOUTH_Y = 58;
@@ -77,24 +78,6 @@ function correlation(a: readonly number[], b: readonly number[]): number {
     bb += (b[i]! - mb) ** 2;
   });
   return ab / Math.sqrt(aa * bb);
-}
-
-function memoryIo(): { io: LoopIo; valLosses: number[]; best: Uint8Array[] } {
-  const valLosses: number[] = [];
-  const best: Uint8Array[] = [];
-  const io: LoopIo = {
-    stopRequested: () => undefined,
-    report: () => undefined,
-    point: (p) => {
-      if (p.valLoss !== null) valLosses.push(p.valLoss);
-    },
-    rewind: () => undefined,
-    saveLatest: () => undefined,
-    saveBest: (bytes) => best.push(bytes),
-    loadLatest: () => undefined,
-    log: () => undefined,
-  };
-  return { io, valLosses, best };
 }
 
 describe('face network', () => {

@@ -2,7 +2,8 @@
 // context-dependent frame mapping far better than the best affine map does.
 import { describe, expect, it } from 'vitest';
 import { randomStream } from '../../../main/core/ml/graph/index.js';
-import { type LoopIo, runTraining } from '../../../main/core/ml/train/loop.js';
+import { runTraining } from '../../../main/core/ml/train/loop.js';
+import { memoryIo } from '../../support/memory-loop-io.js';
 import type { Example } from '../../../main/core/ml/train/recipe.js';
 import { VoiceConverter } from '../../../main/core/voice/convert.js';
 import { type AlignedUtterance, buildVoiceDataset, DEFAULT_CONTEXT, targetRows } from '../../../main/core/voice/dataset.js';
@@ -120,24 +121,6 @@ function weightedL1(examples: readonly Example[], predict: (x: Float32Array) => 
     for (let d = 0; d < e.t!.length; d++) total += (d < MCEP_SIZE ? 1 : DEFAULT_VOICE_LOSS.bapWeight) * Math.abs(y[d]! - e.t![d]!);
   }
   return total / (examples.length * examples[0]!.t!.length);
-}
-
-function memoryIo(): { io: LoopIo; valLosses: number[]; best: Uint8Array[] } {
-  const valLosses: number[] = [];
-  const best: Uint8Array[] = [];
-  const io: LoopIo = {
-    stopRequested: () => undefined,
-    report: () => undefined,
-    point: (p) => {
-      if (p.valLoss !== null) valLosses.push(p.valLoss);
-    },
-    rewind: () => undefined,
-    saveLatest: () => undefined,
-    saveBest: (bytes) => best.push(bytes),
-    loadLatest: () => undefined,
-    log: () => undefined,
-  };
-  return { io, valLosses, best };
 }
 
 describe('voice network', () => {

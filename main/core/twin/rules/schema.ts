@@ -1,12 +1,14 @@
 // Twin rules: the zod schema of what a twin may be used for, the rules a new twin starts with, and a parser whose errors a creator can act on (pure; main process and CLI).
 import { z } from 'zod';
+import { defaultTwinRules, TWIN_CONTENT_CATEGORIES, TWIN_PURPOSES, TWIN_RULES_SCHEMA } from '../../../contract/models.js';
 
-export const RULES_SCHEMA = 'likeness.rules/v1';
+// The lists and the defaults are the contract's, so the editor in the renderer and the studio share one source.
+export const RULES_SCHEMA = TWIN_RULES_SCHEMA;
 
-export const PURPOSES = ['personal', 'education', 'commercial-video', 'advertising', 'news', 'entertainment', 'accessibility', 'research'] as const;
+export const PURPOSES = TWIN_PURPOSES;
 export type Purpose = (typeof PURPOSES)[number];
 
-export const CONTENT_CATEGORIES = ['political', 'sexual', 'hate', 'violence', 'impersonation', 'medical-advice', 'financial-advice'] as const;
+export const CONTENT_CATEGORIES = TWIN_CONTENT_CATEGORIES;
 export type ContentCategory = (typeof CONTENT_CATEGORIES)[number];
 
 const MAX_TERMS = 500;
@@ -196,17 +198,7 @@ export type TwinRules = z.infer<typeof twinRulesSchema>;
 
 /** The rules a new twin starts with: personal and educational use only, the harmful categories blocked, labelled, no fee. */
 export function defaultRules(): TwinRules {
-  return {
-    schema: RULES_SCHEMA,
-    purposes: ['personal', 'education'],
-    languages: 'any',
-    blockedCategories: ['political', 'sexual', 'hate', 'violence', 'impersonation'],
-    blockedTerms: [],
-    aiLabelRequired: true,
-    expiresAt: null,
-    validators: { addresses: [], threshold: 0 },
-    licenceFee: null,
-  };
+  return defaultTwinRules();
 }
 
 export interface RuleError {
