@@ -25,20 +25,14 @@ import { writeReferrer } from '../../main/core/twin/referrers.js';
 import { rulesDigest } from '../../main/core/twin/rules/canonical.js';
 import type { TwinRules } from '../../main/core/twin/rules/schema.js';
 import { verifyTwin } from '../../main/core/twin/verify.js';
+import { mulberry32 } from '../../main/core/platform/seeded-random.js';
 
 /** Uniform in [0, 1). */
 export type Rng = () => number;
 
 /** mulberry32: small, fast and the same on every machine, so a failing flip can be replayed from its seed. */
 export function seededRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** `empty-config` is the two bytes `{}` every referrer names as its config (OCI's empty descriptor). */

@@ -68,21 +68,29 @@ export class TalkingHead {
     const sound = await decodeAudioToArray(audio, { sampleRate: AUDIO_SAMPLE_RATE, maxSeconds: MAX_AUDIO_SECONDS, signal: options.signal });
     const samples = sound.samples;
     const frames = Math.max(1, Math.ceil((samples.length / AUDIO_SAMPLE_RATE) * FACE_FPS));
-    const windows = audioWindows(samples, frames);
-    const size = AUDIO_WINDOW * MEL_BANDS;
     const encoder = new VideoEncoder({ width: this.size, height: this.size, fps: FACE_FPS, audio, output });
     try {
-      for (let i = 0; i < frames; i++) {
-        options.signal?.throwIfAborted();
-        await encoder.write(await this.frame(i, windows.subarray(i * size, (i + 1) * size), isSilent(samples, i)));
-        options.onProgress?.(i + 1, frames);
-      }
+      await this.renderFrames(samples, 0, frames, (frame) => encoder.write(frame), options);
       await encoder.finish();
     } catch (error) {
       await encoder.abort();
       throw error;
     }
     return { frames, seconds: samples.length / AUDIO_SAMPLE_RATE };
+  }
+
+  /**
+   * `frames` frames for 16 kHz `samples`, numbered from `firstFrame` in the idle loop (so pieces rendered one after
+   * another continue its motion), each handed to `write` in order.
+   */
+  async renderFrames(samples: Float32Array, firstFrame: number, frames: number, write: (frame: Uint8Array) => Promise<void>, options: RenderOptions = {}): Promise<void> {
+    const windows = audioWindows(samples, frames);
+    const size = AUDIO_WINDOW * MEL_BANDS;
+    for (let i = 0; i < frames; i++) {
+      options.signal?.throwIfAborted();
+      await write(await this.frame(firstFrame + i, windows.subarray(i * size, (i + 1) * size), isSilent(samples, i)));
+      options.onProgress?.(i + 1, frames);
+    }
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ffmpegPath, ffprobePath } from './binaries.js';
 import { DEFAULT_CHANNELS, DEFAULT_SAMPLE_RATE, decodeAudioArgs, probeArgs } from './ffmpeg-args.js';
+import { concatSamples } from '../speech/concat.js';
 
 export type MediaErrorCode =
   | 'binary-missing'
@@ -256,13 +257,7 @@ export async function decodeAudioToArray(path: string, options: DecodeToArrayOpt
       }
       chunks.push(chunk);
     });
-    const samples = new Float32Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      samples.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return { ...result, samples };
+    return { ...result, samples: concatSamples(chunks) };
   } catch (error) {
     if (tooLong) throw new MediaError('too-long', `${basename(path)} is longer than ${maxSeconds} s; split it into shorter takes.`);
     throw error;
@@ -327,4 +322,10 @@ export async function probe(path: string, options: RunOptions = {}): Promise<Pro
   } catch {
     throw new MediaError('failed', `ffprobe gave unreadable output for ${basename(path)}.`, stderr);
   }
+}
+
+/** Runs ffmpeg with `args` that write a file (nothing on stdout); rejects with ffmpeg's first error line when it fails. */
+export async function runFfmpeg(args: string[], what: string, options: RunOptions = {}): Promise<void> {
+  const { code, stderr } = await run(resolveBinary(options.binary, 'ffmpeg'), args, options, what, () => undefined).done;
+  if (code !== 0) throw new MediaError('failed', `ffmpeg could not make ${what}: ${firstStderrLine(stderr)}`, stderr);
 }

@@ -16,11 +16,16 @@ export class VideoEncoder {
   frames = 0;
 
   constructor(
-    private readonly options: Omit<EncodeVideoArgsOptions, 'output'> & { output: string; ffmpeg?: string },
+    private readonly options: Omit<EncodeVideoArgsOptions, 'output'> & {
+      output: string;
+      ffmpeg?: string;
+      /** Another command line for the same frames (it must read RGB24 width×height from stdin), given the file it writes. */
+      argsFor?: (output: string) => string[];
+    },
   ) {
     this.frameBytes = options.width * options.height * 3;
     this.temp = tempPathFor(options.output);
-    this.child = spawn(resolveBinary(options.ffmpeg, 'ffmpeg'), encodeVideoArgs({ ...options, output: this.temp }), { stdio: ['pipe', 'ignore', 'pipe'] });
+    this.child = spawn(resolveBinary(options.ffmpeg, 'ffmpeg'), options.argsFor ? options.argsFor(this.temp) : encodeVideoArgs({ ...options, output: this.temp }), { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child.stderr?.on('data', (d: Buffer) => {
       if (this.stderr.length < 16_384) this.stderr += d.toString();
     });

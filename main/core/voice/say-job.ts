@@ -6,7 +6,8 @@ import { VoiceSayOptions } from '../../contract/models.js';
 import type { JobRunner } from '../jobs/manager.js';
 import { type TrainingJobDeps, runInTrainingWorker } from '../ml/train/job.js';
 import type { VoiceModelsRepository } from './models-repository.js';
-import { type SpokenSentence, webVtt } from './speaker.js';
+import { webVtt } from '../speech/subtitles.js';
+import type { SpokenSentence } from './speaker.js';
 
 export interface SayTaskInput {
   model: string;

@@ -127,15 +127,3 @@ export class Speaker {
     await this.converter.close();
   }
 }
-
-/** WebVTT subtitles from sentence timings. */
-export function webVtt(sentences: readonly SpokenSentence[]): string {
-  const stamp = (s: number) => {
-    const ms = Math.round(s * 1000);
-    const h = Math.floor(ms / 3_600_000);
-    const m = Math.floor((ms % 3_600_000) / 60_000);
-    const sec = Math.floor((ms % 60_000) / 1000);
-    return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
-  };
-  return ['WEBVTT', '', ...sentences.flatMap((s, i) => [String(i + 1), `${stamp(s.startSeconds)} --> ${stamp(s.endSeconds)}`, s.text.replace(/-->/g, '->'), ''])].join('\n');
-}

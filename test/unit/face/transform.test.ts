@@ -15,18 +15,8 @@ import {
   warpToCanonical,
 } from '../../../main/core/face/transform.js';
 import type { Point } from '../../../main/core/face/transform.js';
+import { mulberry32 } from '../../../main/core/platform/seeded-random.js';
 
-/** Seeded uniform numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function similarity(angleDeg: number, scale: number, tx: number, ty: number): Similarity {
   const r = (angleDeg * Math.PI) / 180;
@@ -64,7 +54,7 @@ describe('fitSimilarity', () => {
 
   it('is the least-squares fit under noise, and follows the weights', () => {
     const s = similarity(8, 0.6, 10, 20);
-    const rnd = random(3);
+    const rnd = mulberry32(3);
     const to = CANONICAL_TEMPLATE.map((p): Point => {
       const [x, y] = applyToPoint(s, p);
       return [x + (rnd() - 0.5) * 2, y + (rnd() - 0.5) * 2];
@@ -177,7 +167,7 @@ function gradientImage(width: number, height: number): { data: Uint8Array; width
 }
 
 function noiseImage(width: number, height: number, seed: number): { data: Uint8Array; width: number; height: number } {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   return { data: Uint8Array.from({ length: width * height * 3 }, () => Math.floor(rnd() * 256)), width, height };
 }
 

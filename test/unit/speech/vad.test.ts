@@ -6,21 +6,13 @@ import { speechActivity, splitAtPauses, takesFromCuts } from '../../../main/core
 import { SileroVad, VAD_CONTEXT_SAMPLES, VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, sileroModelPath } from '../../../main/core/speech/vad.js';
 import { ort } from '../../../main/core/ml/runtime/sessions.js';
 import { parseWav, wavSamples } from '../../../main/core/speech/wav.js';
+import { concatSamples } from '../../../main/core/speech/concat.js';
 
 const JFK_PATH = '/work/shared/data/jfk-inaugural-1961.wav';
 const jfkBytes = readFileSync(JFK_PATH);
 const jfk = wavSamples(jfkBytes);
 const jfkSeconds = jfk.length / VAD_SAMPLE_RATE;
 
-function concat(...parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /** Upsamples 16 kHz to 48 kHz by linear interpolation (enough to exercise the 48 kHz path). */
 function upsample3(x: Float32Array): Float32Array {
@@ -95,7 +87,7 @@ describe('SileroVad', () => {
     const at = Math.round(jfk.length / 2 / VAD_FRAME_SAMPLES) * VAD_FRAME_SAMPLES;
     const insertStart = at / VAD_SAMPLE_RATE;
     const insertEnd = insertStart + 2;
-    const audio = concat(jfk.subarray(0, at), new Float32Array(2 * VAD_SAMPLE_RATE), jfk.subarray(at));
+    const audio = concatSamples([jfk.subarray(0, at), new Float32Array(2 * VAD_SAMPLE_RATE), jfk.subarray(at)]);
     const activity = await vad.analyse(audio, VAD_SAMPLE_RATE);
     const cuts = splitAtPauses(activity.segments, activity.durationSeconds);
     console.log(`JFK + 2 s silence at ${insertStart.toFixed(2)} s: cuts ${cuts.map((c) => c.toFixed(2)).join(', ')}`);
@@ -134,12 +126,12 @@ describe('SileroVad', () => {
 
   it('gives the same probabilities when streamed in 1600-sample chunks', async () => {
     vad.reset();
-    const whole = concat(await vad.probabilities(jfk), await vad.flush());
+    const whole = concatSamples([await vad.probabilities(jfk), await vad.flush()]);
     vad.reset();
     const parts: Float32Array[] = [];
     for (let at = 0; at < jfk.length; at += 1600) parts.push(await vad.probabilities(jfk.subarray(at, at + 1600)));
     parts.push(await vad.flush());
-    const streamed = concat(...parts);
+    const streamed = concatSamples(parts);
     vad.reset();
     expect(whole.length).toBe(Math.ceil(jfk.length / VAD_FRAME_SAMPLES));
     expect(streamed.length).toBe(whole.length);
@@ -156,7 +148,7 @@ describe('SileroVad', () => {
     vad.reset();
     const [a, b] = await Promise.all([vad.probabilities(jfk.subarray(0, 8 * VAD_FRAME_SAMPLES)), vad.probabilities(jfk.subarray(8 * VAD_FRAME_SAMPLES, 16 * VAD_FRAME_SAMPLES))]);
     vad.reset();
-    const streamed = concat(a, b);
+    const streamed = concatSamples([a, b]);
     for (let i = 0; i < whole.length; i++) expect(streamed[i]).toBeCloseTo(whole[i]!, 5);
   });
 

@@ -1,6 +1,7 @@
 // The consent take's sentence (pure; main process): a random sentence the app chooses, read on camera,
 // and decoys of the same template with other random words for the speech check.
 import { randomInt } from 'node:crypto';
+import { mulberry32 } from '../../platform/seeded-random.js';
 
 /** A source of random integers in [0, maxExclusive); default crypto.randomInt. Inject a seeded one in tests. */
 export type Rng = (maxExclusive: number) => number;
@@ -148,14 +149,9 @@ export function decoys(language: string, count: number, rng: Rng = randomInt, se
 
 /** A deterministic Rng for tests and reproducible draws (mulberry32). */
 export function seededRng(seed: number): Rng {
-  let state = seed >>> 0;
+  const unit = mulberry32(seed);
   return (maxExclusive: number) => {
     if (!Number.isInteger(maxExclusive) || maxExclusive < 1) throw new Error(`rng bound must be a positive integer, got ${maxExclusive}`);
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.floor(unit * maxExclusive);
+    return Math.floor(unit() * maxExclusive);
   };
 }

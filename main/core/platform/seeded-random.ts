@@ -1,0 +1,12 @@
+// A seeded pseudo-random sequence in [0, 1) (mulberry32): small, fast and the same on every machine, for layouts and draws that must replay from their seed (pure; any process).
+
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
