@@ -14,7 +14,7 @@ import { type Io, UsageError, type Verb } from './verb.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
-type LicenseAction = 'request' | 'evaluate' | 'approve' | 'grant' | 'revoke' | 'verify';
+type LicenseAction = 'request' | 'evaluate' | 'approve' | 'grant' | 'revoke' | 'verify' | 'hold';
 type ReceiptAction = 'list' | 'issue' | 'anchor' | 'prove' | 'verify';
 /** What each action cannot do without: checked before the studio opens or a passphrase is asked for. */
 interface Needs {
@@ -28,6 +28,7 @@ const LICENSE_NEEDS: Record<LicenseAction, Needs> = {
   grant: { arg: 'licence hash (printed by `likeness license evaluate`)', options: ['twin'] },
   revoke: { arg: 'licence hash' },
   verify: { arg: 'licence file' },
+  hold: { arg: 'licence file', options: ['twin'] },
 };
 const RECEIPT_NEEDS: Record<ReceiptAction, Needs> = {
   list: {},
@@ -37,7 +38,7 @@ const RECEIPT_NEEDS: Record<ReceiptAction, Needs> = {
   verify: { arg: 'proof file' },
 };
 /** Actions that sign, so need the identity unlocked. */
-const SIGNS: ReadonlySet<string> = new Set(['license request', 'license approve', 'license grant', 'receipts issue']);
+const SIGNS: ReadonlySet<string> = new Set(['license request', 'license approve', 'license grant', 'license hold', 'receipts issue']);
 
 async function withStudio(verb: string, action: string, values: Values, io: Io, work: (studio: Studio) => Promise<number>): Promise<number> {
   const studio = openStudio(resolveHome(values.home as string | undefined), { log: (m) => io.err(m) });
@@ -159,6 +160,12 @@ async function licenseAct(studio: Studio, action: LicenseAction, arg: string | u
       }
       return verdictCode(verdict.ok, verdict.chain);
     }
+    case 'hold': {
+      const held = await ledger.holdLicence(file('licence file'), needOption(values, 'twin', 'hold'));
+      if (values.json) io.out(JSON.stringify(held));
+      else io.out(`Holding licence ${held.licenseHash}: ${held.request.purpose} use in ${held.request.languages.join(', ')} until ${held.request.term.to}, ${held.request.maxRenders} render(s). Render with \`likeness compose render … --licence ${held.licenseHash}\`.`);
+      return EXIT.ok;
+    }
   }
 }
 
@@ -233,6 +240,7 @@ export const license: Verb = {
        likeness license grant HASH --twin ID [--approvals A.json,B.json] [--network ID] [-o FILE]
        likeness license revoke HASH [--network ID]
        likeness license verify LICENCE_FILE [--twin ID]
+       likeness license hold LICENCE_FILE --twin ID
 
 request   (the licensee) a request for a twin, naming your identity's address and public key, the
           purpose (${PURPOSES.join(', ')}), languages, term and renders;
@@ -246,6 +254,8 @@ grant     (the owner) checks the rules again, tallies the validators' approval f
 revoke    (the owner) queues the revocation; \`likeness twin rotate ID --revoke ADDRESS\` is what stops
           future copies from opening
 verify    the owner's signature, the licence hash and, when the chain answers, its on-chain status
+hold      (the licensee) keeps a licence you were granted, so \`likeness compose render --licence\` can use it;
+          the twin (with your key envelope) must be imported first
 
 Files are written to -o FILE, or printed when there is none. Signing asks for your identity's
 passphrase (or reads LIKENESS_PASSPHRASE or --passphrase-file). The default network is the local chain.

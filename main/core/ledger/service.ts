@@ -519,19 +519,29 @@ export class LedgerService {
 
   // ------------------------------------------------------------------------------------------------ receipts
 
-  /** A receipt for one rendered file, signed by this studio's identity as renderer. */
+  /** A receipt for one rendered file, signed by this studio's identity as renderer, and kept. */
   async issue(input: IssueInput, now = new Date()): Promise<SignedReceipt> {
+    const signed = await this.signReceiptFor(input, now);
+    this.recordReceipt(input.twinId, signed);
+    return signed;
+  }
+
+  /**
+   * A signed receipt for one rendered file, not yet kept: a render names it in the file's provenance first and keeps it
+   * (recordReceipt) only once the output is safely written, so a failed render leaves no receipt behind.
+   */
+  async signReceiptFor(input: IssueInput, now = new Date()): Promise<SignedReceipt> {
     const twin = await this.deps.twins.inspect(input.twinId);
     const signer = this.deps.signer();
     const licence = input.licenseHash === undefined ? 'owner' : hashArgument(input.licenseHash, 'licence hash');
     if (licence === 'owner' && signer.address !== getAddress(twin.owner)) {
       throw new LikenessError('forbidden', `Only the twin's owner ${twin.owner} renders without a licence; give the licence hash the render was made under.`);
     }
-    // A licensee's studio holds no record of its licence (the owner's does); a record here must say granted.
+    // A licensee's studio holds the licence it was granted (holdLicence); any record here must say granted.
     const known = licence === 'owner' ? undefined : this.licence(licence);
     if (known && known.state !== 'granted') throw new LikenessError('conflict', `The licence ${licence} is ${known.state}, not granted; no render can be made under it.`);
     const output = await sha256File(input.outputPath);
-    const signed = await signReceipt(signer, {
+    return signReceipt(signer, {
       schema: RECEIPT_SCHEMA,
       twin: twin.manifestDigest,
       licence,
@@ -541,11 +551,47 @@ export class LedgerService {
       time: now.toISOString(),
       renderer: signer.address,
     });
+  }
+
+  /** Keeps a receipt signed by signReceiptFor; returns its id. */
+  recordReceipt(twinId: string, signed: SignedReceipt): string {
     const id = receiptId(signed.receipt);
     this.deps.db
       .prepare('INSERT INTO receipts (id, twin_id, manifest_digest, signed, time, batch_root) VALUES (?, ?, ?, ?, ?, NULL)')
-      .run(id, input.twinId, twin.manifestDigest, JSON.stringify(signed), signed.receipt.time);
-    return signed;
+      .run(id, twinId, signed.receipt.twin, JSON.stringify(signed), signed.receipt.time);
+    return id;
+  }
+
+  /** How many receipts this studio issued under a licence: the renders made with it here. */
+  rendersUnder(licenseHash: string): number {
+    const row = this.deps.db.prepare("SELECT count(*) AS n FROM receipts WHERE json_extract(signed, '$.receipt.licence') = ?").get(licenseHash.toLowerCase()) as { n: number };
+    return row.n;
+  }
+
+  /**
+   * Keeps a licence this studio's identity was granted, so it can render under it: the grant must be signed by the
+   * twin's owner and name this identity as licensee. Holding the same grant again changes nothing.
+   */
+  async holdLicence(grantJson: unknown, twinId: string, now = new Date()): Promise<LicenceRecord> {
+    const grant = parseGrant(grantJson);
+    const twin = await this.deps.twins.inspect(twinId);
+    if (grant.request.twin !== twin.manifestDigest) throw new LikenessError('conflict', `The licence is for the twin sealed as ${grant.request.twin}, not ${twinId} (${twin.manifestDigest}).`);
+    const signature = checkGrantSignature(grant, twin.owner);
+    if (!signature.ok) throw new LikenessError('forbidden', `The licence is not the twin owner's: ${signature.message}.`);
+    const me = this.deps.signer().address;
+    if (getAddress(grant.request.licensee) !== me) throw new LikenessError('forbidden', `The licence was granted to ${grant.request.licensee}, not to your identity ${me}.`);
+    const existing = this.licence(grant.licenseHash);
+    if (!existing) {
+      this.deps.db
+        .prepare(`INSERT INTO licences (hash, twin_id, request, state, "grant", approvals, chain_id, created_at, updated_at) VALUES (?, ?, ?, 'granted', ?, '[]', ?, ?, ?)`)
+        .run(grant.licenseHash, twinId, JSON.stringify(grant.request), JSON.stringify(grant), grant.request.chainId, now.toISOString(), now.toISOString());
+    }
+    return this.requireLicence(grant.licenseHash);
+  }
+
+  receipt(id: string): StoredReceipt | undefined {
+    const row = this.deps.db.prepare('SELECT * FROM receipts WHERE id = ?').get(id.toLowerCase()) as ReceiptRow | undefined;
+    return row ? toStoredReceipt(row) : undefined;
   }
 
   listReceipts(filter: { twinId?: string; unanchored?: boolean } = {}): StoredReceipt[] {

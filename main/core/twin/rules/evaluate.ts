@@ -45,7 +45,7 @@ function termPattern(term: string): RegExp {
 }
 
 /** Whether the rule's language tag allows `tag`: equal, or a prefix of it at a subtag boundary (BCP-47 §3.3.2 basic filtering). */
-function languageAllows(allowed: string, tag: string): boolean {
+export function languageAllows(allowed: string, tag: string): boolean {
   const range = allowed.toLowerCase();
   const wanted = tag.toLowerCase();
   return wanted === range || wanted.startsWith(`${range}-`);
