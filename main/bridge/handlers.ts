@@ -20,6 +20,7 @@ import { listRecipes } from '../core/ml/train/recipe.js';
 import type { Studio } from '../core/studio.js';
 import { parseRules } from '../core/twin/rules/schema.js';
 import { summariseRules } from '../core/twin/rules/summary.js';
+import { composeHandlers } from './compose-handlers.js';
 import type { Handlers } from './dispatch.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
@@ -187,6 +188,7 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'face.train': (options) => studio.jobs.start('face.train', options),
     'face.models': () => studio.faceModels.list(),
     'face.render': (options) => studio.jobs.start('face.render', options),
+    ...composeHandlers(studio, MAX_PLAYER_BYTES),
     'face.video': async ({ digest }) => ({ mp4: await playable(digest, 'video/mp4', 'likeness face render -o file.mp4') }),
     'consent.current': () => consent.current(),
     'consent.finish': ({ id, recordingId }) => consent.finish(id, recordingId),

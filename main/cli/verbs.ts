@@ -2,6 +2,8 @@
 import { APP_NAME, APP_VERSION } from '../bridge/version.js';
 import { capture } from './capture.js';
 import { chain, mint, publish } from './chain.js';
+import { compose, verify } from './compose.js';
+import { demo } from './demo.js';
 import { doctor } from './doctor.js';
 import { face } from './face.js';
 import { identity } from './identity.js';
@@ -16,7 +18,7 @@ import { voice } from './voice.js';
 export type { Io, Verb } from './verb.js';
 export { UsageError } from './verb.js';
 
-export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, face, jobs, identity, twin, chain, mint, publish, license, receipts };
+export const verbs: Record<string, Verb> = { serve, doctor, capture, train, voice, face, jobs, identity, twin, chain, mint, publish, license, receipts, compose, verify, demo };
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(verbs).map((v) => v.length));

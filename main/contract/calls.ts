@@ -1,5 +1,6 @@
 // The one list of calls the UI may make: name, input schema, output schema; imported by every process.
 import { z } from 'zod';
+import { ComposeOutput, ComposeOutputId, ComposeProject, ComposeProjectId, ComposeRenderOptions, ComposeScript, VerifyVerdict } from './compose.js';
 import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken, ChainNetwork, ChainNetworkInput, ChainOutboxItem, ChainPlan, ChainPublishResult, ChainStatus, NetworkId, LedgerHash, LedgerFileInput, LicenceEvaluation, LicenceGrantOutcome, LicenceRecord, LicenceRevocation, StoredReceipt, ReceiptAnchorResult, ReceiptProof, ProofVerification } from './models.js';
 
 const NoInput = z.object({}).strict();
@@ -198,6 +199,30 @@ export const calls = {
   'ledger.prove': { input: z.object({ receiptId: LedgerHash, networkId: NetworkId.optional() }).strict(), output: ReceiptProof },
   /** Checks a proof file offline, and on-chain where its network can be reached. */
   'ledger.verifyProof': { input: z.object({ proof: LedgerFileInput, networkId: NetworkId.optional() }).strict(), output: ProofVerification },
+  /** Saved scripts, most recently changed first. */
+  'compose.projects': { input: NoInput, output: z.array(ComposeProject) },
+  'compose.create': { input: z.object({ script: ComposeScript }).strict(), output: ComposeProject },
+  'compose.save': { input: z.object({ id: ComposeProjectId, script: ComposeScript }).strict(), output: ComposeProject },
+  'compose.remove': { input: z.object({ id: ComposeProjectId }).strict(), output: z.object({ id: ComposeProjectId }) },
+  /** Checks a render against the rules and licence without rendering: each refusal names the rule and the segment. */
+  'compose.check': {
+    input: ComposeRenderOptions,
+    output: z.object({ allowed: z.boolean(), refusals: z.array(z.object({ path: z.string(), message: z.string() })), languages: z.array(z.string()), audioOnly: z.boolean() }),
+  },
+  /** Starts the render job; the output appears in compose.outputs when it finishes. */
+  'compose.render': { input: ComposeRenderOptions, output: Job },
+  'compose.outputs': { input: z.object({ project: ComposeProjectId.optional() }).strict(), output: z.array(ComposeOutput) },
+  /** An output's file for the preview player, base64. */
+  'compose.media': { input: z.object({ id: ComposeOutputId }).strict(), output: z.object({ mediaType: z.string(), data: z.string() }) },
+  /** A file to verify, sent in slices (the drop zone): start, chunks in order, then finish gives the verdict. */
+  'compose.verify.start': { input: z.object({ fileName: z.string().min(1).max(255), size: z.number().int().positive().max(4 * 1024 ** 3) }).strict(), output: z.object({ id: z.string() }) },
+  'compose.verify.chunk': {
+    input: z.object({ id: z.string().max(40), seq: z.number().int().nonnegative(), data: z.string().max(700_000) }).strict(),
+    output: z.object({ bytes: z.number().int().nonnegative() }),
+  },
+  'compose.verify.finish': { input: z.object({ id: z.string().max(40), sidecar: z.string().max(1_000_000).optional() }).strict(), output: VerifyVerdict },
+  /** Verifies a file on the studio computer (and its .c2pa sidecar beside it, if any). */
+  'compose.verifyFile': { input: z.object({ path: StudioFilePath }).strict(), output: VerifyVerdict },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Calls = typeof calls;

@@ -10,7 +10,7 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const JobKind = z.enum(['store.verify', 'store.gc', 'train', 'voice.train', 'voice.say', 'face.train', 'face.render']);
+export const JobKind = z.enum(['store.verify', 'store.gc', 'train', 'voice.train', 'voice.say', 'face.train', 'face.render', 'compose.render']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);

@@ -16,6 +16,8 @@ import { IdentityService } from './twin/identity/service.js';
 import { TwinLibrary } from './twin/library.js';
 import { ChainService } from './chain/service.js';
 import { LedgerService } from './ledger/service.js';
+import { ComposeProjects } from './compose/projects.js';
+import { type ComposeJobDeps, composeRenderJob } from './compose/render-job.js';
 import { StudioEvents } from './events.js';
 import { JobManager } from './jobs/manager.js';
 import { trainingJob } from './ml/train/job.js';
@@ -44,6 +46,10 @@ export interface Studio {
   readonly chain: ChainService;
   /** Licence requests, grants and revocations, and usage receipts batched under anchored roots. */
   readonly ledger: LedgerService;
+  /** Saved scripts and the videos rendered from them. */
+  readonly projects: ComposeProjects;
+  /** What a render needs (checking one before it starts included). */
+  readonly composition: ComposeJobDeps;
   /** The face tracker, opened on first use (detector at 224 for live frames, one thread). */
   tracker(): Promise<FaceTracker>;
   /** The eSpeak NG runner (its own child process), started on first use. */
@@ -90,6 +96,12 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       espeak.catch(() => (espeak = undefined));
       return espeak;
     };
+    const identity = new IdentityService(home);
+    const twins = new TwinLibrary({ home, db: opened, blobs, takes, voiceModels, faceModels, signer: () => identity.signer() });
+    const chain = new ChainService({ home, db: opened, twins, signer: () => identity.signer() });
+    const ledger = new LedgerService({ db: opened, twins, chain, signer: () => identity.signer() });
+    const projects = new ComposeProjects(opened);
+    const composition: ComposeJobDeps = { home, blobs, workerUrl: trainWorkerUrl(), log: options.log, tmpDir, projects, twins, ledger, signer: () => identity.signer(), espeak: startEspeak };
     const jobs = new JobManager(jobsRepo, events, {
       'store.verify': verifyLibraryJob(blobs),
       'store.gc': collectGarbageJob(blobs),
@@ -97,12 +109,9 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       'face.train': faceTrainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, takes, models: faceModels }),
       'face.render': faceRenderJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, models: faceModels, tmpDir }),
       'voice.say': voiceSayJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, models: voiceModels, tmpDir }),
+      'compose.render': composeRenderJob(composition),
       'voice.train': voiceTrainingJob({ home, blobs, workerUrl: trainWorkerUrl(), log: options.log, takes, models: voiceModels, espeak: startEspeak }),
     });
-    const identity = new IdentityService(home);
-    const twins = new TwinLibrary({ home, db: opened, blobs, takes, voiceModels, faceModels, signer: () => identity.signer() });
-    const chain = new ChainService({ home, db: opened, twins, signer: () => identity.signer() });
-    const ledger = new LedgerService({ db: opened, twins, chain, signer: () => identity.signer() });
     let closed = false;
     let tracker: Promise<FaceTracker> | undefined;
     return {
@@ -122,6 +131,8 @@ export function openStudio(home: string, options: StudioOptions = {}): Studio {
       twins,
       chain,
       ledger,
+      projects,
+      composition,
       db: opened,
       blobs,
       settings: new SettingsRepository(opened),

@@ -9,6 +9,8 @@ import { type VoiceTrainStart, trainVoice } from './voice/training.js';
 import type { RenderTaskInput, RenderTaskOutcome } from './face/render-job.js';
 import { TalkingHead } from './face/render.js';
 import { type FaceTrainStart, trainFace } from './face/training.js';
+import { type FaceTaskInput, drawSegments } from './compose/face-task.js';
+import { type SpeechTaskInput, speakSegments } from './compose/speech-task.js';
 
 registerRecipes();
 void serveTrainingWorker({
@@ -34,6 +36,8 @@ void serveTrainingWorker({
       await head.close();
     }
   },
+  'compose-speech': (input, io) => speakSegments(input as SpeechTaskInput, io),
+  'compose-face': (input, io) => drawSegments(input as FaceTaskInput, io),
   async say(input, io): Promise<SayTaskOutcome> {
     const task = input as SayTaskInput;
     const espeak = await EspeakRunner.start();

@@ -195,4 +195,28 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX receipts_batch ON receipts (batch_root);
     `,
   },
+  {
+    version: 10,
+    name: 'compose projects and outputs',
+    sql: `
+      CREATE TABLE compose_projects (
+        id TEXT PRIMARY KEY,
+        script TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE compose_outputs (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        twin_id TEXT NOT NULL,
+        receipt_id TEXT NOT NULL REFERENCES receipts(id),
+        mark TEXT NOT NULL CHECK (length(mark) = 16),
+        record TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX compose_outputs_project ON compose_outputs (project_id, created_at);
+      CREATE INDEX compose_outputs_mark ON compose_outputs (mark);
+    `,
+  },
 ];

@@ -60,7 +60,7 @@ describe('job manager', () => {
         return { sum };
       },
     };
-    const manager = new JobManager(new JobsRepository(db), events, { 'store.verify': counter, 'store.gc': counter, train: counter, 'voice.train': counter, 'voice.say': counter, 'face.train': counter, 'face.render': counter });
+    const manager = new JobManager(new JobsRepository(db), events, { 'store.verify': counter, 'store.gc': counter, train: counter, 'voice.train': counter, 'voice.say': counter, 'face.train': counter, 'face.render': counter, 'compose.render': counter });
     const seen: Job[] = [];
     events.subscribe((_name, payload) => seen.push(payload as Job));
     const { id } = manager.start('store.verify');
@@ -167,7 +167,7 @@ describe('job queue', () => {
         return null;
       },
     };
-    const manager = new JobManager(new JobsRepository(db), events, { 'store.verify': gated, 'store.gc': gated, train: gated, 'voice.train': gated, 'voice.say': gated, 'face.train': gated, 'face.render': gated });
+    const manager = new JobManager(new JobsRepository(db), events, { 'store.verify': gated, 'store.gc': gated, train: gated, 'voice.train': gated, 'voice.say': gated, 'face.train': gated, 'face.render': gated, 'compose.render': gated });
     const a = manager.start('train').id;
     const b = manager.start('train').id;
     const c = manager.start('train').id;
