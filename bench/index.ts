@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { bridgeBenchmark } from './bridge.bench.js';
 import { captureBenchmark } from './capture.bench.js';
 import { chainBenchmark } from './chain.bench.js';
+import { composeBenchmark } from './compose.bench.js';
 import { faceBenchmark } from './face.bench.js';
 import { type Benchmark, formatTable, machine } from './harness.js';
 import { storeBenchmark } from './store.bench.js';
@@ -10,7 +11,7 @@ import { trainingBenchmark } from './training.bench.js';
 import { twinBenchmark } from './twin.bench.js';
 import { voiceBenchmark } from './voice.bench.js';
 
-const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark, voice: voiceBenchmark, face: faceBenchmark, twin: twinBenchmark, chain: chainBenchmark };
+const benchmarks: Record<string, Benchmark> = { store: storeBenchmark, bridge: bridgeBenchmark, training: trainingBenchmark, capture: captureBenchmark, voice: voiceBenchmark, face: faceBenchmark, twin: twinBenchmark, chain: chainBenchmark, compose: composeBenchmark };
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });

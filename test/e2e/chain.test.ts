@@ -5,11 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CallName, CallOutput, Envelope } from '../../main/contract/index.js';
 import { defaultTwinRules } from '../../main/contract/models.js';
 import { openStudio } from '../../main/core/studio.js';
 import { launchChromium } from '../support/browser.js';
-import { type Served, serve } from '../support/serve.js';
+import { api, serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
 import { addStoredVoiceModel } from '../fixtures/stored-voice-model.js';
 
@@ -17,17 +16,6 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens', import.m
 const PASSPHRASE = 'a long and private passphrase';
 
 
-/** A call over the loopback API, as any script would make it; the test fails with the error it answered. */
-async function api<K extends CallName>(studio: Served, name: K, input: unknown): Promise<CallOutput<K>> {
-  const response = await fetch(`${studio.origin}/api/call/${name}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const answer = (await response.json()) as Envelope<CallOutput<K>>;
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-}
 
 describe('chain in the browser', () => {
   it('mints a twin offline on the Twin screen, publishes it after confirming the gas, and shows it done with its token id', async () => {

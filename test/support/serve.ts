@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
+import type { CallName, CallOutput, Envelope } from '../../main/contract/index.js';
 
 export const CLI = fileURLToPath(new URL('../../bin/likeness.mjs', import.meta.url));
 
@@ -62,4 +63,16 @@ export async function runCliProcess(args: string[], env: NodeJS.ProcessEnv = {})
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr };
+}
+
+/** A call over the loopback API, as any script would make it; the test fails with the error it answered. */
+export async function api<K extends CallName>(studio: Served, name: K, input: unknown): Promise<CallOutput<K>> {
+  const response = await fetch(`${studio.origin}/api/call/${name}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const answer = (await response.json()) as Envelope<CallOutput<K>>;
+  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
+  return answer.value;
 }
