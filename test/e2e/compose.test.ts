@@ -12,6 +12,7 @@ import { ffmpegPath, ffprobePath } from '../../main/core/media/binaries.js';
 import { probe } from '../../main/core/media/ffmpeg.js';
 import { decodeVideoFrames } from '../../main/core/media/video-frames.js';
 import { type Studio, openStudio } from '../../main/core/studio.js';
+import { blobFile, loadTwin } from '../../main/core/twin/load.js';
 import { TEST_PASSPHRASE } from '../fixtures/stored-voice-model.js';
 import { TRAINED_PASSPHRASE, trainedHomeCopy } from '../fixtures/trained-creator.js';
 import { canMount, suiteDir, tempDir } from '../support/tmp.js';
@@ -82,7 +83,8 @@ describe('compose on the trained test creator', () => {
     expect(job.result).toMatchObject({ speechSeconds: expect.any(Number), faceSeconds: expect.any(Number), encodeSeconds: expect.any(Number), provenanceSeconds: expect.any(Number) });
 
     const info = await probe(mp4.path);
-    expect(info).toMatchObject({ hasVideo: true, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac', width: 512, height: 512 });
+    expect(info).toMatchObject({ hasVideo: true, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac' });
+    expect(info.streams.find((st) => st.type === 'video')).toMatchObject({ width: 512, height: 512 });
     expect(Math.abs(info.durationSeconds! - mp4.seconds)).toBeLessThan(0.1);
     // Whole frames per segment: the video and the sound end within one frame of each other.
     const streams = (JSON.parse(execFileSync(ffprobePath()!, ['-v', 'error', '-show_streams', '-of', 'json', mp4.path], { encoding: 'utf8' })) as { streams: { codec_type: string; duration: string }[] }).streams;
@@ -154,7 +156,7 @@ describe('compose on the trained test creator', () => {
   }, 300_000);
 
   it('renders WebM with a .c2pa sidecar, which verify finds beside the file', async () => {
-    const project = studio.projects.create({ title: 'WebM', segments: [{ language: 'fr', text: 'Bonjour à tous.' }] });
+    const project = studio.projects.create({ title: 'WebM', segments: [{ language: 'fr', text: 'Bonjour à tous. Aujourd’hui, nous parlons des rivières, des lacs et de la mer, et de la pluie qui les remplit.' }] });
     const { job, output } = await render(studio, { project: project.id, twinId, purpose: 'personal', format: 'webm' });
     expect(job.error).toBeNull();
     expect(output!.sidecar).toBe(`${output!.path}.c2pa`);
@@ -162,6 +164,14 @@ describe('compose on the trained test creator', () => {
     const verdict = await verifyFile(studio, output!.path);
     expect(verdict.checks.find((c) => c.name === 'c2pa')?.detail).toContain('sidecar');
     expect(verdict.verdict).toBe('verified');
+  }, 300_000);
+
+  it('renders 1080p on request: the square scaled and centred on a 1920x1080 frame', async () => {
+    const project = studio.projects.create({ title: 'Wide', segments: [{ language: 'de', text: 'Guten Tag. Heute sprechen wir über Flüsse, Seen und das Meer, und über den Regen, der sie füllt.' }] });
+    const { job, output } = await render(studio, { project: project.id, twinId, purpose: 'personal', resolution: '1080p' });
+    expect(job.error).toBeNull();
+    expect((await probe(output!.path)).streams.find((st) => st.type === 'video')).toMatchObject({ codec: 'h264', width: 1920, height: 1080 });
+    expect((await verifyFile(studio, output!.path)).verdict).toBe('verified');
   }, 300_000);
 
   it('refuses scripts that break the rules before any synthesis, naming the rule and the segment', async () => {
@@ -186,7 +196,7 @@ describe('compose on the trained test creator', () => {
   });
 
   it('offers a twin without a face model audio-only, clearly, and renders M4A with a sidecar when asked', async () => {
-    const project = studio.projects.create({ title: 'Podcast', segments: [{ language: 'en', text: 'Welcome to the show.' }] });
+    const project = studio.projects.create({ title: 'Podcast', segments: [{ language: 'en', text: 'Welcome to the show. Today we talk about rivers, lakes and the sea, and about the rain that fills them.' }] });
     const error = await refusal(planRender(studio.composition, { project: project.id, twinId: voiceOnlyTwin, purpose: 'personal', format: 'mp4', resolution: '512', audioOnly: false }));
     expect(error.message).toMatch(/no face model.*audio-only/);
     const { job, output } = await render(studio, { project: project.id, twinId: voiceOnlyTwin, purpose: 'personal', audioOnly: true });
@@ -194,6 +204,24 @@ describe('compose on the trained test creator', () => {
     expect(output).toMatchObject({ format: 'm4a', sidecar: expect.stringMatching(/\.m4a\.c2pa$/) });
     expect(await probe(output!.path)).toMatchObject({ hasVideo: false, audioCodec: 'aac' });
     expect((await verifyFile(studio, output!.path)).verdict).toBe('verified');
+  }, 300_000);
+
+  it('stops on a corrupted twin with a clear message, leaving nothing opened and no receipt', async () => {
+    const damaged = await studio.twins.pack({ name: 'Damaged', voiceModel: studio.voiceModels.require().id, faceModel: studio.faceModels.require().id, rules: defaultTwinRules(), consent: false });
+    const layer = damaged.parts.find((p) => p.name === 'face-model')!;
+    const { twin } = await loadTwin(studio.twins.layoutDir(damaged.id));
+    const digest = twin!.descriptor.parts.find((p) => p.name === layer.name)!.digest;
+    const file = blobFile(studio.twins.layoutDir(damaged.id), digest);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01;
+    writeFileSync(file, bytes);
+    const receipts = studio.ledger.listReceipts().length;
+    const project = studio.projects.create({ title: 'Damaged', segments: [{ language: 'en', text: 'Hello.' }] });
+    const job = await studio.jobs.settled(studio.jobs.start('compose.render', { project: project.id, twinId: damaged.id, purpose: 'personal' }).id);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/face-model/);
+    expect(readdirSync(studio.tmpDir).filter((name) => name.startsWith('compose-'))).toEqual([]);
+    expect(studio.ledger.listReceipts().length).toBe(receipts);
   }, 300_000);
 
   it.runIf(canMount)('on a full disk, removes the partial output and issues no receipt', async () => {

@@ -135,8 +135,8 @@ export function composeRenderJob(deps: ComposeJobDeps): JobRunner {
       const work = checkpointDirOf(deps.home, context);
       mkdirSync(work, { recursive: true, mode: 0o700 });
       const partsDir = join(deps.tmpDir, `compose-${context.id}`);
-      const parts = await openRenderParts(deps.twins.layoutDir(options.twinId), signer, partsDir);
       try {
+        const parts = await openRenderParts(deps.twins.layoutDir(options.twinId), signer, partsDir);
         const spoken = spokenSegments(plan.script);
         const drawn = !plan.audioOnly && parts.faceModel !== null && parts.faceIdle !== null;
         const progress = progressOf(context, spoken.length, drawn ? 2 : 1);
