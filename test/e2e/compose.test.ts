@@ -7,6 +7,7 @@ import type { ComposeOutput } from '../../main/contract/compose.js';
 import { LikenessError } from '../../main/contract/errors.js';
 import { type Job, defaultTwinRules } from '../../main/contract/models.js';
 import { planRender } from '../../main/core/compose/render-job.js';
+import { receiptMark } from '../../main/core/ledger/receipts.js';
 import { verifyFile } from '../../main/core/compose/verify.js';
 import { ffmpegPath, ffprobePath } from '../../main/core/media/binaries.js';
 import { probe } from '../../main/core/media/ffmpeg.js';
@@ -119,6 +120,7 @@ describe('compose on the trained test creator', () => {
 
     expect(studio.ledger.receipt(mp4.receiptId)?.signed.receipt).toMatchObject({ licence: 'owner', purpose: 'education', language: 'mul' });
     expect(studio.projects.byMark(mp4.mark).map((o) => o.id)).toEqual([mp4.id]);
+    expect(mp4.mark).toBe(receiptMark(studio.ledger.receipt(mp4.receiptId)!.signed.receipt));
   }, 600_000);
 
   it('verifies its own render, then a copy with the metadata stripped, and catches a tampered one', async () => {

@@ -6,7 +6,7 @@ import type { BaseWallet } from 'ethers';
 import { type ComposeOutput, type ComposeProject, ComposeRenderOptions, type ComposeScript, fileSlug } from '../../contract/compose.js';
 import { LikenessError } from '../../contract/errors.js';
 import { type JobContext, type JobRunner, stopReasonOf } from '../jobs/manager.js';
-import { receiptId } from '../ledger/receipts.js';
+import { receiptId, receiptMark } from '../ledger/receipts.js';
 import type { LedgerService } from '../ledger/service.js';
 import { runFfmpeg } from '../media/ffmpeg.js';
 import { type TrainingJobDeps, checkpointDirOf, runInTrainingWorker } from '../ml/train/job.js';
@@ -251,8 +251,12 @@ function trackLanguage(languages: readonly string[]): string {
 async function finishRender(deps: ComposeJobDeps, context: JobContext, input: FinishInput): Promise<{ output: ComposeOutput; encodeSeconds: number; provenanceSeconds: number }> {
   const { plan, options, work } = input;
   const encodeStart = performance.now();
-  const mark = randomBytes(8);
-  const markHex = Buffer.from(mark).toString('hex');
+  const language = plan.languages.length === 1 ? plan.languages[0]! : 'mul';
+  const licenseHash = plan.licence?.grant.licenseHash;
+  // The receipt is drafted first: its mark goes into the sound, and the output it then names carries it.
+  const draft = await deps.ledger.draftReceipt({ twinId: options.twinId, purpose: options.purpose, language, ...(licenseHash ? { licenseHash } : {}) });
+  const markHex = receiptMark(draft);
+  const mark = Buffer.from(markHex, 'hex');
   input.progress.finish('Marking the soundtrack and writing subtitles');
   const sound = joinSound(work, options.format, input.spoken, mark);
   const vttPath = join(work, 'subtitles.vtt');
@@ -271,9 +275,7 @@ async function finishRender(deps: ComposeJobDeps, context: JobContext, input: Fi
   const encodeSeconds = (performance.now() - encodeStart) / 1000;
   const provenanceStart = performance.now();
   input.progress.finish('Signing the receipt and the C2PA manifest');
-  const language = plan.languages.length === 1 ? plan.languages[0]! : 'mul';
-  const licenseHash = plan.licence?.grant.licenseHash;
-  const signed = await deps.ledger.signReceiptFor({ twinId: options.twinId, outputPath: pre, purpose: options.purpose, language, ...(licenseHash ? { licenseHash } : {}) });
+  const signed = await deps.ledger.signDraft(draft, pre);
   const id = receiptId(signed.receipt);
   const createdAt = new Date().toISOString();
   const sealed = await sealProvenance(pre, kind, {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { VerifyCheck, VerifyVerdict } from '../../contract/compose.js';
 import { LOCAL_NETWORK } from '../chain/networks.js';
-import { type SignedReceipt, parseSignedReceipt, receiptId, verifyReceiptSignature } from '../ledger/receipts.js';
+import { type SignedReceipt, parseSignedReceipt, receiptId, receiptMark, verifyReceiptSignature } from '../ledger/receipts.js';
 import type { LedgerService } from '../ledger/service.js';
 import { MediaError, decodeAudio } from '../media/ffmpeg.js';
 import type { TwinLibrary } from '../twin/library.js';
@@ -105,7 +105,12 @@ export async function verifyFile(deps: VerifyDeps, path: string, sidecarPath?: s
     if (!signature.ok) checks.push({ name: 'receipt', status: 'fail', detail: `the receipt's signature does not hold: ${signature.message}` });
     else if (render && render.receiptId !== id) checks.push({ name: 'receipt', status: 'fail', detail: `the manifest names receipt ${render.receiptId}, but its receipt hashes to ${id}` });
     else if (render && render.twin !== signed.receipt.twin) checks.push({ name: 'receipt', status: 'fail', detail: `the manifest names twin ${render.twin}, the receipt ${signed.receipt.twin}` });
-    else checks.push({ name: 'receipt', status: 'pass', detail: `receipt ${id}, ${signature.message}, ${signed.receipt.purpose} use, ${signed.receipt.language}, ${signed.receipt.time}` });
+    else if (mark !== null && receiptMark(signed.receipt) !== mark) {
+      checks.push({ name: 'receipt', status: 'fail', detail: `the watermark carries ${mark}, but this receipt's mark is ${receiptMark(signed.receipt)}: the sound is another render's` });
+    } else {
+      const bound = mark !== null ? '; the watermark carries its mark' : '';
+      checks.push({ name: 'receipt', status: 'pass', detail: `receipt ${id}, ${signature.message}, ${signed.receipt.purpose} use, ${signed.receipt.language}, ${signed.receipt.time}${bound}` });
+    }
   }
 
   checks.push(...(signed ? await twinAndLicence(deps, signed) : []));

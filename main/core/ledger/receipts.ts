@@ -120,9 +120,21 @@ function typedValue(receipt: UsageReceipt) {
   };
 }
 
-/** keccak256 of the receipt's canonical JSON, 0x hex: what the Merkle leaf commits to and the watermark carries. */
+/** keccak256 of the receipt's canonical JSON, 0x hex: what the Merkle leaf commits to. */
 export function receiptId(receipt: UsageReceipt): string {
   return documentHash(receipt);
+}
+
+export const RECEIPT_MARK_SCHEMA = 'likeness.receipt-mark/v1';
+
+/**
+ * The 64-bit mark a render's audio watermark carries (16 hex digits): the first 8 bytes of the hash of every field of
+ * its receipt but the output digest. The watermark is written into the output before the output's digest exists, so
+ * it cannot carry the receipt id itself; anyone holding the receipt can still check that the mark is its own.
+ */
+export function receiptMark(receipt: Omit<UsageReceipt, 'output'>): string {
+  const { twin, licence, purpose, language, time, renderer } = receipt;
+  return documentHash({ schema: RECEIPT_MARK_SCHEMA, twin, licence, purpose, language, time, renderer }).slice(2, 18);
 }
 
 /** Signs with the renderer's key; a receipt naming another renderer is refused, since it could never verify. */

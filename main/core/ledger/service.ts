@@ -34,7 +34,7 @@ import {
   verifyGrant as checkGrantSignature,
 } from './licences.js';
 import { buildTree, receiptLeaf } from './merkle.js';
-import { RECEIPT_SCHEMA, type ReceiptProof, type SignedReceipt, checkReceiptProof, makeProof, parseReceiptProof, parseSignedReceipt, receiptId, signReceipt } from './receipts.js';
+import { RECEIPT_SCHEMA, type ReceiptProof, type SignedReceipt, type UsageReceipt, checkReceiptProof, makeProof, parseReceiptProof, parseSignedReceipt, receiptId, signReceipt } from './receipts.js';
 
 export interface LedgerServiceDeps {
   db: Db;
@@ -527,10 +527,10 @@ export class LedgerService {
   }
 
   /**
-   * A signed receipt for one rendered file, not yet kept: a render names it in the file's provenance first and keeps it
-   * (recordReceipt) only once the output is safely written, so a failed render leaves no receipt behind.
+   * Everything of a receipt but the output's digest, checked (who may render, under which licence) and timed now: a
+   * render writes the receipt's mark into its sound before the output exists, then signs the draft with signDraft.
    */
-  async signReceiptFor(input: IssueInput, now = new Date()): Promise<SignedReceipt> {
+  async draftReceipt(input: Omit<IssueInput, 'outputPath'>, now = new Date()): Promise<Omit<UsageReceipt, 'output'>> {
     const twin = await this.deps.twins.inspect(input.twinId);
     const signer = this.deps.signer();
     const licence = input.licenseHash === undefined ? 'owner' : hashArgument(input.licenseHash, 'licence hash');
@@ -540,17 +540,17 @@ export class LedgerService {
     // A licensee's studio holds the licence it was granted (holdLicence); any record here must say granted.
     const known = licence === 'owner' ? undefined : this.licence(licence);
     if (known && known.state !== 'granted') throw new LikenessError('conflict', `The licence ${licence} is ${known.state}, not granted; no render can be made under it.`);
-    const output = await sha256File(input.outputPath);
-    return signReceipt(signer, {
-      schema: RECEIPT_SCHEMA,
-      twin: twin.manifestDigest,
-      licence,
-      output,
-      purpose: input.purpose,
-      language: input.language,
-      time: now.toISOString(),
-      renderer: signer.address,
-    });
+    return { schema: RECEIPT_SCHEMA, twin: twin.manifestDigest, licence, purpose: input.purpose, language: input.language, time: now.toISOString(), renderer: signer.address };
+  }
+
+  /** The draft signed with the digest of the file at `outputPath`; not kept until recordReceipt. */
+  async signDraft(draft: Omit<UsageReceipt, 'output'>, outputPath: string): Promise<SignedReceipt> {
+    return signReceipt(this.deps.signer(), { ...draft, output: await sha256File(outputPath) });
+  }
+
+  /** A signed receipt for one rendered file, not yet kept (recordReceipt keeps it). */
+  async signReceiptFor(input: IssueInput, now = new Date()): Promise<SignedReceipt> {
+    return this.signDraft(await this.draftReceipt(input, now), input.outputPath);
   }
 
   /** Keeps a receipt signed by signReceiptFor; returns its id. */

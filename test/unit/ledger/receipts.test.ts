@@ -12,6 +12,7 @@ import {
   parseReceiptProof,
   parseSignedReceipt,
   receiptId,
+  receiptMark,
   signReceipt,
   verifyReceiptSignature,
 } from '../../../main/core/ledger/receipts.js';
@@ -93,6 +94,15 @@ describe('usage receipts', () => {
     expect(id).toBe(keccak256(toUtf8Bytes(canonicalJson(receipt()))));
     expect(receiptId(Object.fromEntries(Object.entries(receipt()).reverse()) as unknown as UsageReceipt)).toBe(id);
     expect(receiptId(receipt({ time: '2026-06-02T09:30:01Z' }))).not.toBe(id);
+  });
+
+  it('give a render a 64-bit mark for its watermark from every field but the output digest', () => {
+    const mark = receiptMark(receipt());
+    expect(mark).toMatch(/^[0-9a-f]{16}$/);
+    expect(receiptMark(receipt({ output: 'sha256:' + '9'.repeat(64) }))).toBe(mark);
+    expect(receiptMark(receipt({ time: '2026-06-02T09:30:01Z' }))).not.toBe(mark);
+    expect(receiptMark(receipt({ licence: 'owner' }))).not.toBe(mark);
+    expect(mark).not.toBe(receiptId(receipt()).slice(2, 18));
   });
 
   it('parse from their file text, naming each malformed field', async () => {
