@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEther, ZeroHash } from 'ethers';
+import { getAddress, parseEther, ZeroHash } from 'ethers';
 import type { BaseWallet, JsonRpcApiProvider } from 'ethers';
 import { LikenessError } from '../../contract/errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
@@ -16,7 +16,7 @@ import type { ChainNetwork } from './networks.js';
 import { ChainOutbox } from './outbox.js';
 import type { OutboxItem } from './outbox.js';
 import { publishOutbox } from './publish.js';
-import type { PublishHooks, PublishResult } from './publish.js';
+import type { FeePayload, PublishHooks, PublishResult, ValidatorsPayload } from './publish.js';
 import { RegistryClient, twinTokenId } from './registry.js';
 import { ChainError, connect, requireCode } from './rpc.js';
 import { digestToBytes32, registryDomain, signedVoucherToJson, signMintVoucher } from './voucher.js';
@@ -140,7 +140,20 @@ export class ChainService {
       deadline: BigInt(Math.floor(now.getTime() / 1000) + VOUCHER_LIFETIME_S),
     };
     const signature = await signMintVoucher(signer, registryDomain(chainId, registry), voucher);
-    return this.outbox.add({ kind: 'redeem', chainId, registry, twinId, tokenId, payload: signedVoucherToJson({ chainId: BigInt(chainId), registry, voucher, signature }) });
+    const { validators, licenceFee } = twin.rules;
+    // The rules' validators and fee take effect on-chain right after the mint, sent in the same publish.
+    return this.deps.db.transaction(() => {
+      const redeem = this.outbox.add({ kind: 'redeem', chainId, registry, twinId, tokenId, payload: signedVoucherToJson({ chainId: BigInt(chainId), registry, voucher, signature }) });
+      if (validators.threshold > 0) {
+        const payload: ValidatorsPayload = { tokenId, validators: validators.addresses.map((a) => getAddress(a)), threshold: validators.threshold };
+        this.outbox.add({ kind: 'validators', chainId, registry, twinId, tokenId, payload });
+      }
+      if (licenceFee !== null && BigInt(licenceFee.amountWei) > 0n) {
+        const payload: FeePayload = { tokenId, feeWei: licenceFee.amountWei };
+        this.outbox.add({ kind: 'fee', chainId, registry, twinId, tokenId, payload });
+      }
+      return redeem;
+    })();
   }
 
   /** Settles and sends what is queued for the network, after the creator confirms the gas. */

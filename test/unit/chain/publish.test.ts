@@ -1,5 +1,6 @@
 // Minting offline and publishing later on the studio's own local chain: a voucher queued with no chain running, the
 // gas shown before anything is sent, exactly one token per voucher even when anvil is killed mid-publish.
+import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryAddress } from '../../../main/core/chain/deploy.js';
 import { RegistryClient, twinTokenId } from '../../../main/core/chain/registry.js';
@@ -65,6 +66,34 @@ describe('mint and publish', () => {
     const again = await studio.chain.publish('local', { confirm: () => true });
     expect(again.sent).toEqual([]);
     expect(await mintsOf(twinTokenId(twin.manifestDigest))).toBe(1);
+  });
+
+  it("sends the rules' validators and licence fee right after the mint, in the same confirmed publish, and never twice", async () => {
+    const validators = [Wallet.createRandom().address, Wallet.createRandom().address, Wallet.createRandom().address];
+    const rules = { ...defaultRules(), validators: { addresses: validators, threshold: 2 }, licenceFee: { amountWei: '1000', currency: 'ETH' as const } };
+    const twinId = (await studio.twins.pack({ name: 'Validated', rules, voiceModel })).id;
+    const redeem = await studio.chain.mint(twinId, 'local');
+    const queued = studio.chain.outbox.list({ twinId }).map((item) => item.kind).sort();
+    expect(queued).toEqual(['fee', 'redeem', 'validators']);
+    let shown: string[] = [];
+    const published = await studio.chain.publish('local', {
+      confirm: (plan) => {
+        shown = plan.map((p) => p.description);
+        return true;
+      },
+    });
+    expect(shown).toEqual([expect.stringMatching(/^Mint twin/), 'Name 3 validator(s), 2 of whom must approve a licence', 'Set the licence fee to 1000 wei']);
+    expect(published.failed).toEqual([]);
+    expect(published.sent).toHaveLength(3);
+    expect(studio.chain.outbox.require(redeem.id).state).toBe('done');
+    const tokenId = twinTokenId((await studio.twins.inspect(twinId)).manifestDigest);
+    const { provider } = await studio.chain.reach('local');
+    const registry = new RegistryClient(registryAddress(), provider);
+    expect(await registry.validators(tokenId)).toMatchObject({ validators, threshold: 2, epoch: 1n });
+    expect(await registry.licenseFee(tokenId)).toBe(1000n);
+    const again = await studio.chain.publish('local', { confirm: () => true });
+    expect(again.sent).toEqual([]);
+    expect((await registry.validators(tokenId)).epoch).toBe(1n);
   });
 
   it('loses nothing and mints once when anvil is killed with SIGKILL right after the transaction is sent', async () => {
