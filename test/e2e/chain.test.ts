@@ -3,23 +3,20 @@
 // refused network in Settings; test process.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultTwinRules } from '../../main/contract/models.js';
 import { openStudio } from '../../main/core/studio.js';
-import { launchChromium } from '../support/browser.js';
+import { SCREENSHOTS, launchChromium } from '../support/browser.js';
 import { api, serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
-import { addStoredVoiceModel } from '../fixtures/stored-voice-model.js';
+import { addStoredVoiceModel, TEST_PASSPHRASE } from '../fixtures/stored-voice-model.js';
 
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens', import.meta.url));
-const PASSPHRASE = 'a long and private passphrase';
 
 
 
 describe('chain in the browser', () => {
   it('mints a twin offline on the Twin screen, publishes it after confirming the gas, and shows it done with its token id', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     const home = tempDir();
     const prepared = openStudio(home);
     let voiceModel: string;
@@ -30,8 +27,8 @@ describe('chain in the browser', () => {
     }
     const studio = await serve(['--home', home], { LIKENESS_SCRYPT_N: String(2 ** 12) });
     try {
-      await api(studio, 'identity.create', { passphrase: PASSPHRASE });
-      await api(studio, 'identity.unlock', { passphrase: PASSPHRASE });
+      await api(studio, 'identity.create', { passphrase: TEST_PASSPHRASE });
+      await api(studio, 'identity.unlock', { passphrase: TEST_PASSPHRASE });
       const twin = await api(studio, 'twin.pack', { name: 'Ada', rules: defaultTwinRules(), voiceModel });
 
       const browser = await launchChromium();
@@ -64,7 +61,7 @@ describe('chain in the browser', () => {
       const [, gas, fee] = await row.getByRole('cell').allTextContents();
       expect(Number(gas!.replace(/\D/g, ''))).toBeGreaterThan(100_000);
       expect(fee).toMatch(/^0\.\d+ ETH$/);
-      await page.screenshot({ path: join(ARTIFACTS, '23-twin-chain-confirm.png'), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, '23-twin-chain-confirm.png'), fullPage: true });
       // Confirming is the only way anything is sent: until now the entry is still queued.
       expect((await api(studio, 'chain.outbox', { twinId: twin.id }))[0]).toMatchObject({ id: queued!.id, state: 'queued', txHash: null });
 
@@ -72,7 +69,7 @@ describe('chain in the browser', () => {
       await dialog.waitFor({ state: 'hidden' });
       await entries.getByText('done').waitFor();
       await entries.getByText(queued!.tokenId!).waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, '24-twin-chain-done.png'), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, '24-twin-chain-done.png'), fullPage: true });
       const [done] = await api(studio, 'chain.outbox', { twinId: twin.id });
       expect(done).toMatchObject({ id: queued!.id, state: 'done', tokenId: queued!.tokenId, txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/), error: null });
 
@@ -89,7 +86,7 @@ describe('chain in the browser', () => {
       await add.getByRole('button', { name: 'Add network' }).click();
       await expect.poll(() => add.getByLabel('RPC URL').getAttribute('aria-invalid')).toBe('true');
       await add.getByText(/must be an http, https, ws or wss URL/).waitFor();
-      await page.screenshot({ path: join(ARTIFACTS, '25-settings-networks.png'), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, '25-settings-networks.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       // A clean stop also stops the local chain the studio started.

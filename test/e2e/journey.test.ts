@@ -2,15 +2,13 @@
 // licensing it, composing a two-language video and verifying it, all through the UI, with a screenshot of each screen; test process.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStudio } from '../../main/core/studio.js';
 import { TRAINED_PASSPHRASE, trainedHomeCopy } from '../fixtures/trained-creator.js';
-import { launchChromium } from '../support/browser.js';
+import { SCREENSHOTS, launchChromium } from '../support/browser.js';
 import { api, serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
 
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens', import.meta.url));
 
 
 /** A licence request made in another studio, as a licensee would send it. */
@@ -36,7 +34,7 @@ async function licenceRequestFrom(twinDigest: string): Promise<string> {
 
 describe('the whole journey in the browser', () => {
   it('goes Capture → Train → Twin → Mint → Licenses → Compose → Verify on the trained test creator', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     const home = tempDir();
     await trainedHomeCopy(home);
     const studio = await serve(['--home', home]);
@@ -46,7 +44,7 @@ describe('the whole journey in the browser', () => {
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(error.message));
       const nav = (name: string) => page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name }).click();
-      const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `journey-${name}.png`), fullPage: true });
+      const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `journey-${name}.png`), fullPage: true });
 
       await page.goto(studio.url);
       await page.getByRole('heading', { level: 1, name: 'Capture' }).waitFor();

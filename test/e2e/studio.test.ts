@@ -7,11 +7,10 @@ import { openStudio } from '../../main/core/studio.js';
 import { consentCapture } from '../fixtures/test-creator/consent.js';
 import { ensureTestCreator } from '../fixtures/test-creator/generate.js';
 import { ensureTestVoice, importTestVoice } from '../fixtures/test-creator/voice-takes.js';
-import { launchChromium } from '../support/browser.js';
+import { SCREENSHOTS, launchChromium } from '../support/browser.js';
 import { type Served, serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
 
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens', import.meta.url));
 const SPEECH = fileURLToPath(new URL('../../../shared/data/jfk-inaugural-1961.wav', import.meta.url));
 
 /** A call through the same loopback API the page uses. */
@@ -26,7 +25,7 @@ async function api<T>(studio: Served, name: string, input: object): Promise<T> {
 
 describe('studio in the browser', () => {
   it('visits every screen, runs a job with live progress, switches theme and survives a reload', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     const studio = await serve(['--home', tempDir()]);
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -44,7 +43,7 @@ describe('studio in the browser', () => {
       await page.getByRole('heading', { level: 1, name }).waitFor();
       // Moving to another screen moves focus to its heading, so screen readers announce it.
       if (index > 0) await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
-      await page.screenshot({ path: join(ARTIFACTS, `${index + 1}-${name.toLowerCase()}.png`), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `${index + 1}-${name.toLowerCase()}.png`), fullPage: true });
     }
 
     await page.keyboard.press('Alt+2');
@@ -59,7 +58,7 @@ describe('studio in the browser', () => {
 
     await page.getByLabel('Dark').check();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    await page.screenshot({ path: join(ARTIFACTS, '7-settings-dark.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '7-settings-dark.png'), fullPage: true });
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await expect.poll(() => page.getByRole('article').count()).toBeGreaterThan(0);
@@ -94,7 +93,7 @@ describe('studio in the browser', () => {
     await page.getByRole('button', { name: 'Use microphone' }).click();
     const meter = page.getByRole('meter', { name: 'Microphone level' });
     await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(-45);
-    await page.screenshot({ path: join(ARTIFACTS, '8-capture-mic-check.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, '8-capture-mic-check.png') });
   });
 
   it('records three prompts with the keyboard, shows their measurements, and stores them', async () => {
@@ -111,7 +110,7 @@ describe('studio in the browser', () => {
       await page.getByRole('timer').filter({ hasText: 'Recording 0:03' }).waitFor();
       await page.keyboard.press('Space');
       await page.getByRole('region', { name: 'Last take' }).getByText(/LUFS/).waitFor({ timeout: 30_000 });
-      if (i === 0) await page.screenshot({ path: join(ARTIFACTS, '10-capture-voice-take.png'), fullPage: true });
+      if (i === 0) await page.screenshot({ path: join(SCREENSHOTS, '10-capture-voice-take.png'), fullPage: true });
       await page.keyboard.press('ArrowRight');
     }
     await expect.poll(() => page.getByRole('list', { name: 'Takes' }).locator('li[data-take-id]').count()).toBe(3);
@@ -146,7 +145,7 @@ describe('studio in the browser', () => {
     await expect.poll(() => card.getByRole('img', { name: /Loss curves/ }).count()).toBe(1);
     expect(await card.getByLabel('Training figures').textContent()).toMatch(/Best epoch\d/);
     expect(await card.locator('.series-val-dot').count()).toBe(4);
-    await page.screenshot({ path: join(ARTIFACTS, '9-train-finished.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '9-train-finished.png'), fullPage: true });
   });
 
   it('tracks the test creator live on the Face tab, records a face take with its video, and refuses a consent take of the wrong sentence', async () => {
@@ -166,7 +165,7 @@ describe('studio in the browser', () => {
     const overlay = page.getByRole('img', { name: '1 face(s) tracked' });
     await overlay.waitFor();
     expect(await overlay.locator('circle').count()).toBe(68);
-    await page.screenshot({ path: join(ARTIFACTS, '11-capture-face-tracking.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '11-capture-face-tracking.png'), fullPage: true });
     await page.getByRole('button', { name: 'Record face take' }).click();
     await page.getByRole('timer').filter({ hasText: 'Recording 0:04' }).waitFor();
     await page.getByRole('button', { name: 'Stop' }).click();
@@ -195,7 +194,7 @@ describe('studio in the browser', () => {
     await verdict.waitFor({ timeout: 90_000 });
     expect(await verdict.getAttribute('data-accepted')).toBe('false');
     expect(await verdict.textContent()).toContain('does not match the sentence');
-    await page.screenshot({ path: join(ARTIFACTS, '12-capture-consent-rejected.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '12-capture-consent-rejected.png'), fullPage: true });
     const consents = await fetch(`${studio.origin}/api/call/consent.list`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
@@ -254,7 +253,7 @@ describe('studio in the browser', () => {
     await page.getByRole('button', { name: 'Stop' }).click();
     const verdict = page.getByRole('region', { name: 'Consent result' });
     await verdict.waitFor({ timeout: 120_000 });
-    await page.screenshot({ path: join(ARTIFACTS, '13-capture-consent-accepted.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '13-capture-consent-accepted.png'), fullPage: true });
     expect(await verdict.textContent()).toContain('matches the sentence');
     expect(await verdict.getAttribute('data-accepted')).toBe('true');
     const [record] = await api<{ id: string; accepted: boolean; speech: { accepted: boolean }; face: { accepted: boolean }; capturedBy: string }[]>(studio, 'consent.list', {});
@@ -307,7 +306,7 @@ describe('studio in the browser', () => {
     const players = panel.getByRole('region', { name: 'Compare voices' }).locator('audio');
     await expect.poll(() => players.count()).toBe(3);
     await expect.poll(() => players.evaluateAll((list) => list.every((a) => (a as HTMLAudioElement).src.startsWith('blob:')))).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, '14-train-voice-report.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '14-train-voice-report.png'), fullPage: true });
 
     await panel.getByLabel('Text').fill('Hello from my voice twin. It speaks any text I type.');
     await panel.getByRole('button', { name: 'Speak' }).click();

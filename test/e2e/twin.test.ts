@@ -2,22 +2,19 @@
 // version: the rules editor's errors and summary, the verification badge, a key granted, keys erased.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { openStudio } from '../../main/core/studio.js';
-import { launchChromium } from '../support/browser.js';
+import { SCREENSHOTS, launchChromium } from '../support/browser.js';
 import { serve } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
-import { addStoredVoiceModel } from '../fixtures/stored-voice-model.js';
+import { addStoredVoiceModel, TEST_PASSPHRASE } from '../fixtures/stored-voice-model.js';
 
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens', import.meta.url));
-const PASSPHRASE = 'a long and private passphrase';
 
 
 describe('twin in the browser', () => {
   it('creates an identity in Settings, seals a twin on the Twin screen, verifies it, grants a key and erases the keys', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     const home = tempDir();
     const prepared = openStudio(home);
     try {
@@ -37,20 +34,20 @@ describe('twin in the browser', () => {
     await page.getByRole('heading', { level: 2, name: 'Identity' }).waitFor();
     const create = page.getByRole('form', { name: 'Create a new identity' });
     const passwords = create.locator('input[type="password"]');
-    await passwords.nth(0).fill(PASSPHRASE);
-    await passwords.nth(1).fill(PASSPHRASE);
+    await passwords.nth(0).fill(TEST_PASSPHRASE);
+    await passwords.nth(1).fill(TEST_PASSPHRASE);
     await create.getByRole('button', { name: 'Create identity' }).click();
     const words = page.getByRole('list', { name: 'Recovery words' });
     await words.waitFor();
     expect(await words.getByRole('listitem').count()).toBe(12);
-    await page.screenshot({ path: join(ARTIFACTS, '20-settings-identity-words.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '20-settings-identity-words.png'), fullPage: true });
 
     await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Twin' }).click();
     await page.getByRole('heading', { level: 1, name: 'Twin' }).waitFor();
     const unlock = page.getByRole('form', { name: 'Unlock your identity' });
     await page.getByText(/Unlocked as 0x|is locked/).first().waitFor();
     if (await unlock.isVisible()) {
-      await unlock.getByLabel('Passphrase').fill(PASSPHRASE);
+      await unlock.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
       await unlock.getByRole('button', { name: 'Unlock' }).click();
     }
     await page.getByText(/Unlocked as 0x/).waitFor();
@@ -67,7 +64,7 @@ describe('twin in the browser', () => {
     const twins = page.getByRole('list', { name: 'Your twins' });
     await twins.getByText('Ada').waitFor();
     await twins.getByText(/Verified: signed by/).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(ARTIFACTS, '21-twin-sealed.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '21-twin-sealed.png'), fullPage: true });
 
     const licensee = Wallet.createRandom();
     await page.locator('summary', { hasText: 'Grant a key' }).click();
@@ -81,7 +78,7 @@ describe('twin in the browser', () => {
     await dialog.getByText(/crypto-shredding/).waitFor();
     await dialog.getByRole('button', { name: 'Erase keys' }).click();
     await page.getByRole('button', { name: 'Keys already erased' }).waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, '22-twin-erased.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, '22-twin-erased.png'), fullPage: true });
 
     const listed = (await (
       await fetch(`${studio.origin}/api/call/twin.list`, { method: 'POST', headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' }, body: '{}' })

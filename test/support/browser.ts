@@ -2,6 +2,10 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { onTestFinished } from 'vitest';
+import { fileURLToPath } from 'node:url';
+
+/** Where the end-to-end tests save their screenshots. */
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-artifacts/screens', import.meta.url));
 
 export const CHROMIUM = process.env.LIKENESS_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -5,14 +5,13 @@ import type { VerifyCheck, VerifyVerdict } from '../../contract/compose.js';
 import { LOCAL_NETWORK } from '../chain/networks.js';
 import { type SignedReceipt, parseSignedReceipt, receiptId, receiptMark, verifyReceiptSignature } from '../ledger/receipts.js';
 import type { LedgerService } from '../ledger/service.js';
-import { MediaError, decodeAudio } from '../media/ffmpeg.js';
+import { MediaError, decodeAudioToArray } from '../media/ffmpeg.js';
 import type { TwinLibrary } from '../twin/library.js';
 import type { RenderProvenance } from './c2pa/manifest.js';
 import { ProvenanceReadError, type ProvenanceReport, readProvenance } from './c2pa/read.js';
 import type { ComposeProjects } from './projects.js';
 import { c2paFormatOf, installAnchors } from './provenance.js';
 import { WATERMARK_SAMPLE_RATE, detectWatermark } from './watermark.js';
-import { concatSamples } from '../speech/concat.js';
 
 export interface VerifyDeps {
   home: string;
@@ -26,22 +25,12 @@ const WATERMARK_SECONDS = 120;
 
 /** The first minutes of the file's sound at 48 kHz; null when it has no audio stream, a problem when it cannot be read. */
 async function soundOf(path: string): Promise<Float32Array | null | { problem: string }> {
-  const limit = WATERMARK_SECONDS * WATERMARK_SAMPLE_RATE;
-  const chunks: Float32Array[] = [];
-  let length = 0;
-  const controller = new AbortController();
   try {
-    await decodeAudio(path, { sampleRate: WATERMARK_SAMPLE_RATE, signal: controller.signal }, (chunk) => {
-      if (length >= limit) return void controller.abort();
-      chunks.push(chunk);
-      length += chunk.length;
-    });
+    return (await decodeAudioToArray(path, { sampleRate: WATERMARK_SAMPLE_RATE, maxSeconds: WATERMARK_SECONDS, longer: 'cut' })).samples;
   } catch (error) {
     if (!(error instanceof MediaError)) throw error;
-    if (error.code === 'no-audio') return null;
-    if (error.code !== 'aborted') return { problem: error.message };
+    return error.code === 'no-audio' ? null : { problem: error.message };
   }
-  return concatSamples(chunks);
 }
 
 async function readC2pa(path: string, sidecarPath: string | undefined, home: string): Promise<{ report: ProvenanceReport | null; check: VerifyCheck }> {

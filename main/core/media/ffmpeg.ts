@@ -234,6 +234,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 export interface DecodeToArrayOptions extends DecodeOptions {
   /** Refuses (code 'too-long') files longer than this; default 10 minutes. Use decodeAudio for long media. */
   maxSeconds?: number;
+  /** 'cut' keeps the first maxSeconds of a longer file instead of refusing it. */
+  longer?: 'refuse' | 'cut';
 }
 
 /** Decodes a short take into one Float32Array (interleaved when channels > 1). */
@@ -249,16 +251,21 @@ export async function decodeAudioToArray(path: string, options: DecodeToArrayOpt
   let tooLong = false;
   try {
     const result = await decodeAudio(path, { ...options, signal }, (chunk) => {
-      length += chunk.length;
-      if (length > limit) {
+      if (length + chunk.length > limit) {
         tooLong = true;
+        if (options.longer === 'cut') chunks.push(chunk.subarray(0, limit - length));
         controller.abort();
         return;
       }
+      length += chunk.length;
       chunks.push(chunk);
     });
     return { ...result, samples: concatSamples(chunks) };
   } catch (error) {
+    if (tooLong && options.longer === 'cut') {
+      const samples = concatSamples(chunks);
+      return { sampleRate, channels, frames: samples.length / channels, durationSeconds: samples.length / channels / sampleRate, samples };
+    }
     if (tooLong) throw new MediaError('too-long', `${basename(path)} is longer than ${maxSeconds} s; split it into shorter takes.`);
     throw error;
   }

@@ -19,6 +19,7 @@ import {
 } from '../../../main/core/ledger/licences.js';
 import { canonicalJson } from '../../../main/core/twin/rules/canonical.js';
 import { type TwinRules, defaultRules } from '../../../main/core/twin/rules/schema.js';
+import { issuesOf } from '../../support/ledger-issues.js';
 
 const owner = new Wallet('0x' + '11'.repeat(32));
 const licensee = new Wallet('0x' + '22'.repeat(32));
@@ -49,16 +50,6 @@ function rules(overrides: Partial<TwinRules> = {}): TwinRules {
   return { ...defaultRules(), languages: ['en', 'pt'], ...overrides };
 }
 
-/** The issues a LedgerFileError names, as `path: message`. */
-function issuesOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LedgerFileError) return (error.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  throw new Error('expected a LedgerFileError');
-}
 
 describe('licence requests', () => {
   it('parse from their file text unchanged', () => {

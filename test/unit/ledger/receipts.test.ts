@@ -1,7 +1,6 @@
 // Usage receipts as their checkers meet them: signed by the renderer, tampering caught, ids recomputed, proof files round-tripped through JSON and checked against their batch root.
 import { TypedDataEncoder, Wallet, ZeroHash, keccak256, toUtf8Bytes, verifyTypedData } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { LedgerFileError } from '../../../main/core/ledger/licences.js';
 import { MerkleError, buildTree, receiptLeaf } from '../../../main/core/ledger/merkle.js';
 import {
   type ReceiptAnchor,
@@ -17,6 +16,7 @@ import {
   verifyReceiptSignature,
 } from '../../../main/core/ledger/receipts.js';
 import { canonicalJson } from '../../../main/core/twin/rules/canonical.js';
+import { issuesOf } from '../../support/ledger-issues.js';
 
 const renderer = new Wallet('0x' + '55'.repeat(32));
 const other = new Wallet('0x' + '66'.repeat(32));
@@ -48,15 +48,6 @@ const RECEIPT_TYPES = {
   ],
 };
 
-function issuesOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LedgerFileError) return (error.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  throw new Error('expected a LedgerFileError');
-}
 
 describe('usage receipts', () => {
   it("are EIP-712 signatures in the studio's chain-independent domain, with the digests as bytes32", async () => {

@@ -149,6 +149,14 @@ describe('streaming', () => {
     expect(error.code).toBe('too-long');
     expect(error.message).toMatch(/longer than 5 s/);
   });
+
+  it('keeps only the first seconds of a longer file when asked to cut', async () => {
+    const whole = await decodeAudioToArray(longWav);
+    const cut = await decodeAudioToArray(longWav, { maxSeconds: 5, longer: 'cut' });
+    expect(cut.samples.length).toBe(5 * 48_000);
+    expect(cut.durationSeconds).toBe(5);
+    expect(cut.samples).toEqual(whole.samples.subarray(0, 5 * 48_000));
+  });
 });
 
 describe('errors a creator can act on', () => {
