@@ -215,7 +215,7 @@ function kindOf(artifactType: string | undefined): ReferrerKind | undefined {
   return (Object.keys(REFERRER_KINDS) as ReferrerKind[]).find((kind) => REFERRER_KINDS[kind].artifactType === artifactType);
 }
 
-type CheckedReferrer =
+export type CheckedReferrer =
   | { kind: 'signature'; referrer: Referrer<SignaturePayload> }
   | { kind: 'key'; referrer: Referrer<KeyPayload> }
   | { kind: 'rules'; referrer: Referrer<RulesPayload> };
@@ -297,6 +297,55 @@ function remember(dir: string, key: string, entry: Descriptor, found: CheckedRef
   return found;
 }
 
+/**
+ * A referrer the owner has just signed and written in this process: taken as checked by the next loads that reuse
+ * unchanged files (a run of grants), as it would be after one full read.
+ */
+export function rememberWritten(dir: string, checked: CheckedReferrer): void {
+  const { entry, manifest } = checked.referrer;
+  if (manifest.subject) remember(dir, `${dir}|${manifest.subject.digest}|${entry.digest}`, entry, checked);
+}
+
+interface CheckedCore {
+  manifestEntry: Descriptor;
+  manifest: ImageManifest;
+  descriptor: TwinDescriptor;
+}
+
+/** The twin's manifest and descriptor, each checked against the other and against its index entry. */
+function readCore(dir: string, manifestEntry: Descriptor): CheckedCore {
+  const manifest = readManifest(dir, manifestEntry, 'manifest');
+  if (!sameJson(indexEntry(jsonBytes(manifest), manifest, TWIN_REF_NAME), manifestEntry)) fail('index.json', "the twin manifest's entry does not match the manifest");
+  if (manifest.config.mediaType !== DESCRIPTOR_MEDIA_TYPE) fail('manifest', `its config is ${manifest.config.mediaType}, not a twin descriptor`);
+  const descriptor = schemaParse(twinDescriptorSchema, canonicalDocument(readSmallBlob(dir, manifest.config, 'descriptor'), 'descriptor'), 'descriptor');
+  const layers = descriptor.parts.map((p) => ({ mediaType: PART_MEDIA_TYPE, digest: p.digest, size: p.size, annotations: { [PART_ANNOTATION]: p.name } }));
+  const created = manifest.annotations?.['org.opencontainers.image.created'] ?? '';
+  if (!sameJson(twinManifest(manifest.config, layers, created), manifest)) fail('manifest', "does not list exactly the descriptor's parts");
+  if (created !== descriptor.createdAt) fail('manifest', 'its creation time differs from the descriptor');
+  if (rulesDigest(descriptor.rules) !== descriptor.rulesDigest) fail('descriptor', 'its rules digest does not match its rules');
+  return { manifestEntry, manifest, descriptor };
+}
+
+/** Like checkedReferrers, for the manifest and descriptor, which a key grant or a rule version never changes. */
+const checkedCores = new Map<string, { stamp: string; core: CheckedCore }>();
+
+function coreKey(dir: string, manifestEntry: Descriptor): string {
+  return `${dir}|${manifestEntry.digest}`;
+}
+
+function reusableCore(dir: string, manifestEntry: Descriptor, options: LoadOptions): CheckedCore | undefined {
+  if (!options.reuseUnchanged) return undefined;
+  const cached = checkedCores.get(coreKey(dir, manifestEntry));
+  if (!cached || !sameJson(cached.core.manifestEntry, manifestEntry)) return undefined;
+  return stampOf(dir, [manifestEntry.digest, cached.core.manifest.config.digest]) === cached.stamp ? cached.core : undefined;
+}
+
+function rememberCore(dir: string, core: CheckedCore): CheckedCore {
+  const stamp = stampOf(dir, [core.manifestEntry.digest, core.manifest.config.digest]);
+  if (stamp !== undefined) checkedCores.set(coreKey(dir, core.manifestEntry), { stamp, core });
+  return core;
+}
+
 export interface LoadOptions {
   /** Reuse referrers fully checked earlier in this process whose files are untouched since (not for verification). */
   reuseUnchanged?: boolean;
@@ -315,26 +364,18 @@ export async function loadTwin(dir: string, options: LoadOptions = {}): Promise<
   };
   let index: ImageIndex;
   let manifestEntry: Descriptor;
-  let manifest: ImageManifest;
-  let descriptor: TwinDescriptor;
+  let core: CheckedCore;
   try {
     index = readIndex(dir);
     const named = index.manifests.filter((m) => m.annotations?.[REF_NAME_ANNOTATION] === TWIN_REF_NAME);
     if (named.length !== 1) fail('index.json', named.length === 0 ? 'names no twin manifest' : 'names more than one twin manifest');
     manifestEntry = named[0]!;
-    manifest = readManifest(dir, manifestEntry, 'manifest');
-    if (!sameJson(indexEntry(jsonBytes(manifest), manifest, TWIN_REF_NAME), manifestEntry)) fail('index.json', "the twin manifest's entry does not match the manifest");
-    if (manifest.config.mediaType !== DESCRIPTOR_MEDIA_TYPE) fail('manifest', `its config is ${manifest.config.mediaType}, not a twin descriptor`);
-    descriptor = schemaParse(twinDescriptorSchema, canonicalDocument(readSmallBlob(dir, manifest.config, 'descriptor'), 'descriptor'), 'descriptor');
-    const layers = descriptor.parts.map((p) => ({ mediaType: PART_MEDIA_TYPE, digest: p.digest, size: p.size, annotations: { [PART_ANNOTATION]: p.name } }));
-    const created = manifest.annotations?.['org.opencontainers.image.created'] ?? '';
-    if (!sameJson(twinManifest(manifest.config, layers, created), manifest)) fail('manifest', "does not list exactly the descriptor's parts");
-    if (created !== descriptor.createdAt) fail('manifest', 'its creation time differs from the descriptor');
-    if (rulesDigest(descriptor.rules) !== descriptor.rulesDigest) fail('descriptor', 'its rules digest does not match its rules');
+    core = reusableCore(dir, manifestEntry, options) ?? rememberCore(dir, readCore(dir, manifestEntry));
   } catch (error) {
     collect(error);
     return { problems };
   }
+  const { manifest, descriptor } = core;
   const manifestDigest = manifestEntry.digest;
   const owner = getAddress(descriptor.owner);
   const twin: LoadedTwin = { dir, manifestEntry, manifest, manifestDigest, descriptor, signatures: [], keys: [], rules: [] };

@@ -10,7 +10,8 @@ import { signKeyGrant } from './identity/eip712.js';
 import { describe, envelopeDigest, indexEntry, jsonBytes, REFERRER_KINDS, referrerManifest, sha256Digest } from './format.js';
 import type { KeyPayload, ReferrerKind, RulesPayload, SignaturePayload } from './format.js';
 import { updateTwinIndex } from './index-file.js';
-import { rememberSigned } from './load.js';
+import { rememberSigned, rememberWritten } from './load.js';
+import type { CheckedReferrer } from './load.js';
 
 import type { Descriptor } from './oci/types.js';
 
@@ -50,7 +51,7 @@ function putSmallBlobs(dir: string, blobs: readonly Uint8Array[]): void {
 
 /**
  * Stores the payload and its referrer manifest, then lists the manifest in index.json; returns the index entry.
- * `signedBy`: the address that signed the payload here, when it was this process (what loading it will recover).
+ * `signedBy`: the owner's address, when the owner signed the payload in this process (what loading it will recover).
  */
 export function writeReferrer<K extends ReferrerKind>(dir: string, kind: K, payload: Payloads[K], subject: Descriptor, signedBy?: string): Descriptor {
   const payloadBytes = jsonBytes(payload);
@@ -61,6 +62,7 @@ export function writeReferrer<K extends ReferrerKind>(dir: string, kind: K, payl
   putSmallBlobs(dir, [EMPTY_BYTES, payloadBytes, manifestBytes]);
   const entry = indexEntry(manifestBytes, manifest);
   updateTwinIndex(dir, [entry]);
+  if (signedBy !== undefined) rememberWritten(dir, { kind, referrer: { entry, manifest, payloadDescriptor: manifest.layers[0]!, payload } } as CheckedReferrer);
   return entry;
 }
 

@@ -268,6 +268,27 @@ describe('key grants and rule versions', () => {
     expect(refused.problems).toEqual([{ part: 'key envelopes', message: `none is for ${third.address}` }]);
   });
 
+  it('a grant after another still notices a descriptor or a key grant changed in place between them', async () => {
+    const copy = fresh('edited-between-grants');
+    cpSync(dir, copy, { recursive: true });
+    await grantKey(copy, owner, third.signingKey.compressedPublicKey, NOW);
+    const twin = await loaded(copy);
+    const descriptorFile = join(copy, 'blobs', 'sha256', twin.manifest.config.digest.slice('sha256:'.length));
+    const original = readFileSync(descriptorFile);
+    writeFileSync(descriptorFile, Buffer.from(original.toString('utf8').replace('"name":"', '"name":"X')));
+    const edited = await refusal(grantKey(copy, owner, Wallet.createRandom().signingKey.compressedPublicKey, NOW));
+    expect(edited.problems.map((p) => p.part)).toEqual(['descriptor']);
+    writeFileSync(descriptorFile, original);
+
+    const grant = twin.keys.find((k) => k.payload.envelope.recipient === third.address)!;
+    const payloadFile = join(copy, 'blobs', 'sha256', grant.payloadDescriptor.digest.slice('sha256:'.length));
+    writeFileSync(payloadFile, Buffer.from(readFileSync(payloadFile).toString('utf8').replace('"grantedAt":"2', '"grantedAt":"3')));
+    await grantKey(copy, owner, Wallet.createRandom().signingKey.compressedPublicKey, NOW).then(
+      () => expect.unreachable('a changed key grant must be refused'),
+      (error: unknown) => expect(error instanceof TwinError && error.problems.some((p) => p.part.startsWith('referrer '))).toBe(true),
+    );
+  });
+
   it('only the owner grants keys', async () => {
     const error = await refusal(grantKey(dir, friend, third.signingKey.publicKey, NOW));
     expect(error.message).toContain(friend.address);

@@ -85,6 +85,29 @@ describe('EIP-712 signatures', () => {
     expect(recoverManifestSigner(MANIFEST, owner.address, grantSignature)).not.toBe(owner.address);
   });
 
+  it("signs exactly what the wallet's own signTypedData signs, and asks a signer that holds no key (a browser wallet)", async () => {
+    const grant = { manifestDigest: MANIFEST, recipient: other.address, envelopeDigest: digest('e'), grantedAt: '2026-11-26T05:00:00.000Z' };
+    const types = {
+      KeyGrant: [
+        { name: 'manifestDigest', type: 'bytes32' },
+        { name: 'recipient', type: 'address' },
+        { name: 'envelopeDigest', type: 'bytes32' },
+        { name: 'grantedAt', type: 'string' },
+      ],
+    };
+    const value = { ...grant, manifestDigest: digestToBytes32(grant.manifestDigest), envelopeDigest: digestToBytes32(grant.envelopeDigest) };
+    expect(await signKeyGrant(owner, grant)).toBe(await owner.signTypedData(LIKENESS_DOMAIN, types, value));
+    const asked: string[] = [];
+    const browserWallet = {
+      signTypedData: async (domain: typeof LIKENESS_DOMAIN, t: typeof types, v: typeof value) => {
+        asked.push(Object.keys(t)[0]!);
+        return owner.signTypedData(domain, t, v);
+      },
+    };
+    expect(recoverKeyGrantSigner(grant, await signKeyGrant(browserWallet, grant))).toBe(owner.address);
+    expect(asked).toEqual(['KeyGrant']);
+  });
+
   it('throws SignatureError malformed for a malformed signature, and reports it in verification', async () => {
     const signature = await signManifest(owner, MANIFEST, owner.address);
     for (const bad of ['0x', '0x1234', signature.slice(0, -2), `${signature}00`, 'not hex at all', `0x${'zz'.repeat(65)}`]) {
