@@ -221,7 +221,7 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
       };
     },
     'twin.grant': ({ id, publicKey }) => studio.twins.grant(id, publicKey),
-    'twin.rules': ({ id, rules }) => studio.twins.publishRules(id, rules),
+    'twin.rules': ({ id, rules }) => studio.chain.publishRules(id, rules),
     'twin.rulesPreview': ({ rules }) => {
       const parsed = parseRules(rules);
       return parsed.ok ? { ok: true, errors: [], summary: summariseRules(parsed.rules) } : { ok: false, errors: parsed.errors, summary: [] };

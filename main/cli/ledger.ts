@@ -1,6 +1,7 @@
 // `likeness license request|evaluate|approve|grant|revoke|verify` and `likeness receipts list|issue|anchor|prove|verify`: licences and usage receipts exchanged as files; CLI process.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEther } from 'ethers';
 import { LOCAL_NETWORK } from '../core/chain/networks.js';
 import { resolveHome } from '../core/store/home.js';
 import { writeFileAtomic } from '../core/store/atomic.js';
@@ -14,7 +15,7 @@ import { type Io, UsageError, type Verb } from './verb.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
-type LicenseAction = 'request' | 'evaluate' | 'approve' | 'grant' | 'revoke' | 'verify' | 'hold';
+type LicenseAction = 'request' | 'evaluate' | 'approve' | 'pay' | 'grant' | 'revoke' | 'verify' | 'hold';
 type ReceiptAction = 'list' | 'issue' | 'anchor' | 'prove' | 'verify';
 /** What each action cannot do without: checked before the studio opens or a passphrase is asked for. */
 interface Needs {
@@ -25,6 +26,7 @@ const LICENSE_NEEDS: Record<LicenseAction, Needs> = {
   request: { options: ['twin-digest', 'purpose', 'lang', 'to', 'max-renders'] },
   evaluate: { arg: 'licence request file', options: ['twin'] },
   approve: { arg: 'licence request file', options: ['twin-token'] },
+  pay: { arg: 'licence request file' },
   grant: { arg: 'licence hash (printed by `likeness license evaluate`)', options: ['twin'] },
   revoke: { arg: 'licence hash' },
   verify: { arg: 'licence file' },
@@ -38,7 +40,7 @@ const RECEIPT_NEEDS: Record<ReceiptAction, Needs> = {
   verify: { arg: 'proof file' },
 };
 /** Actions that sign, so need the identity unlocked. */
-const SIGNS: ReadonlySet<string> = new Set(['license request', 'license approve', 'license grant', 'license hold', 'receipts issue']);
+const SIGNS: ReadonlySet<string> = new Set(['license request', 'license approve', 'license pay', 'license grant', 'license hold', 'receipts issue']);
 
 async function withStudio(verb: string, action: string, values: Values, io: Io, work: (studio: Studio) => Promise<number>): Promise<number> {
   const studio = openStudio(resolveHome(values.home as string | undefined), { log: (m) => io.err(m) });
@@ -80,6 +82,19 @@ function purposeOf(values: Values, action: string): Purpose {
   const purpose = needOption(values, 'purpose', action);
   if (!(PURPOSES as readonly string[]).includes(purpose)) throw new UsageError(`--purpose ${purpose} is not a purpose; choose from ${PURPOSES.join(', ')}.`);
   return purpose as Purpose;
+}
+
+/** --max-fee in ETH ("0.05"), the most the licensee agrees to pay. */
+function maxFeeOf(values: Values): { maxFeeWei?: bigint } {
+  const text = values['max-fee'];
+  if (text === undefined) return {};
+  try {
+    const wei = parseEther(String(text));
+    if (wei >= 0n) return { maxFeeWei: wei };
+  } catch {
+    // Reported below with the value as given.
+  }
+  throw new UsageError(`--max-fee ${String(text)} is not an amount of ETH (for example 0.05).`);
 }
 
 const networkOf = (values: Values) => (values.network as string | undefined) ?? LOCAL_NETWORK.id;
@@ -130,6 +145,13 @@ async function licenseAct(studio: Studio, action: LicenseAction, arg: string | u
         ...(epoch === undefined ? {} : { epoch }),
       });
       writeDocument(values, io, approval, 'approval');
+      return EXIT.ok;
+    }
+    case 'pay': {
+      const maxFee = maxFeeOf(values);
+      const paid = await ledger.payFee(file('licence request'), networkOf(values), maxFee);
+      if (values.json) io.out(JSON.stringify(paid));
+      else io.out(paid.message);
       return EXIT.ok;
     }
     case 'grant': {
@@ -237,6 +259,7 @@ export const license: Verb = {
   help: `Usage: likeness license request --twin-digest sha256:… --purpose P --lang en,es [--from ISO] --to ISO --max-renders N [--network ID] [-o FILE]
        likeness license evaluate REQUEST_FILE --twin ID
        likeness license approve REQUEST_FILE --twin-token ID [--network ID] [--epoch N] [-o FILE]
+       likeness license pay REQUEST_FILE [--max-fee ETH] [--network ID]
        likeness license grant HASH --twin ID [--approvals A.json,B.json] [--network ID] [-o FILE]
        likeness license revoke HASH [--network ID]
        likeness license verify LICENCE_FILE [--twin ID]
@@ -248,9 +271,12 @@ request   (the licensee) a request for a twin, naming your identity's address an
 evaluate  (the owner) checks a request against the twin's current rules and keeps it
 approve   (a validator) signs an approval of a request for the twin's current validator epoch, read
           from the chain (or given with --epoch); --twin-token is the token id or manifest digest
+pay       (the licensee) when the twin's licences cost a fee: queues paying exactly the fee the registry
+          asks into its escrow (refused when above --max-fee); \`likeness publish\` sends it after you
+          confirm. The creator is paid when the licence is approved; a revoked request is refunded
 grant     (the owner) checks the rules again, tallies the validators' approval files when the rules
-          name validators, signs the licence, wraps the content key for the licensee and queues the
-          approval for \`likeness publish\`
+          name validators, checks on the chain that a fee the rules ask is paid, signs the licence,
+          wraps the content key for the licensee and queues the approval for \`likeness publish\`
 revoke    (the owner) queues the revocation; \`likeness twin rotate ID --revoke ADDRESS\` is what stops
           future copies from opening
 verify    the owner's signature, the licence hash and, when the chain answers, its on-chain status
@@ -274,6 +300,7 @@ Exit code: 0 done or valid, 1 refused or not valid, 2 bad usage or a malformed f
     'max-renders': { type: 'string' },
     approvals: { type: 'string' },
     epoch: { type: 'string' },
+    'max-fee': { type: 'string' },
   },
   positionals: ['action', 'arg'],
   async run(values, io, positionals) {

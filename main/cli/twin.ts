@@ -117,8 +117,9 @@ async function act(studio: Studio, action: Action, id: string | undefined, value
       return EXIT.ok;
     }
     case 'rules': {
-      const published = await studio.twins.publishRules(twinId(), readRules(need(values, 'rules', 'rules')));
-      print(published, [`Published rules version ${published.version} (${published.rulesDigest}); the manifest and its signature are unchanged.`]);
+      const published = await studio.chain.publishRules(twinId(), readRules(need(values, 'rules', 'rules')));
+      const onChain = published.queuedOn.length === 0 ? [] : [`  Its digest, validators and fee are queued for chain ${published.queuedOn.join(', ')}, where the twin is minted: \`likeness publish\` sends them.`];
+      print(published, [`Published rules version ${published.version} (${published.rulesDigest}); the manifest and its signature are unchanged.`, ...onChain]);
       return EXIT.ok;
     }
     case 'rotate': {

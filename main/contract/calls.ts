@@ -123,7 +123,8 @@ export const calls = {
   /** Publishes the rules as the twin's next owner-signed version. */
   'twin.rules': {
     input: z.object({ id: TwinId, rules: TwinRulesDraft }).strict(),
-    output: z.object({ version: z.number().int().min(2), rulesDigest: TwinDigest }),
+    /** `queuedOn`: chain ids where the twin is minted (or queued to be) and its new digest, validators and fee now wait for Publish. */
+    output: z.object({ version: z.number().int().min(2), rulesDigest: TwinDigest, queuedOn: z.array(z.number().int().positive()) }),
   },
   /** Checks a rules draft and words it in plain language, changing nothing: the editor shows each error at its field and the summary beside it. */
   'twin.rulesPreview': {

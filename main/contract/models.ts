@@ -583,7 +583,7 @@ export const ChainNetworkInput = z
 export type ChainNetworkInput = z.infer<typeof ChainNetworkInput>;
 
 // Mirrors of the outbox's vocabulary (main/core/chain/outbox.ts), kept equal by a test.
-export const CHAIN_OUTBOX_KINDS = ['redeem', 'rules', 'validators', 'fee', 'approve', 'revoke', 'anchor'] as const;
+export const CHAIN_OUTBOX_KINDS = ['redeem', 'rules', 'validators', 'fee', 'request', 'approve', 'revoke', 'anchor'] as const;
 export const CHAIN_OUTBOX_STATES = ['queued', 'sent', 'done', 'failed'] as const;
 
 /** One transaction the studio means to send, as stored before sending. Its payload (the signed voucher…) stays in the studio. */

@@ -103,6 +103,25 @@ export class ChainOutbox {
     return rows.map(toItem);
   }
 
+  /** Chains the twin's token is minted on or queued to be (a voucher not refused by the chain); `waiting`: its voucher not sent yet. */
+  mintedOn(twinId: string, tokenId: string): { chainId: number; waiting: boolean }[] {
+    const rows = this.db
+      .prepare(
+        "SELECT chain_id, MIN(state = 'queued') AS waiting FROM chain_outbox WHERE kind = 'redeem' AND twin_id = ? AND token_id = ? AND state != 'failed' GROUP BY chain_id ORDER BY chain_id",
+      )
+      .all(twinId, tokenId) as { chain_id: number; waiting: number }[];
+    return rows.map((row) => ({ chainId: row.chain_id, waiting: row.waiting === 1 }));
+  }
+
+  /**
+   * Removes entries of these kinds for the token that were never sent: a newer setting replaces them, and since the
+   * chain never saw them there is nothing to settle. Entries already sent stay, and land before the newer one.
+   */
+  withdrawQueued(chainId: number, tokenId: string, kinds: readonly OutboxKind[]): number {
+    const marks = kinds.map(() => '?').join(', ');
+    return this.db.prepare(`DELETE FROM chain_outbox WHERE state = 'queued' AND chain_id = ? AND token_id = ? AND kind IN (${marks})`).run(chainId, tokenId, ...kinds).changes;
+  }
+
   /** Recorded before waiting for the transaction, so a crash while waiting leaves its hash to check on restart. */
   markSent(id: string, txHash: string): void {
     this.set(id, 'sent', { txHash, error: null });

@@ -1,6 +1,7 @@
 // Publishing the outbox to a chain: each entry settled against what the chain shows (already done, mined, lost,
 // still to send), the rest estimated and shown for confirmation, then sent with its hash recorded before the wait;
 // main process and CLI.
+import { formatEther } from 'ethers';
 import type { BaseWallet, JsonRpcApiProvider } from 'ethers';
 import { LikenessError } from '../../contract/errors.js';
 import type { ChainOutbox, OutboxItem } from './outbox.js';
@@ -35,6 +36,8 @@ interface Call {
   method: string;
   args: unknown[];
   description: string;
+  /** Wei sent with the call (a licence fee paid into escrow). */
+  value?: bigint;
 }
 
 /** The payloads of the entries other than mint vouchers: what the creator decided, as the contract takes it. */
@@ -59,6 +62,17 @@ export interface FeePayload {
   tokenId: string;
   feeWei: string;
 }
+/** A licensee's paid request: exactly the fee the registry asked when it was queued, escrowed until approval. */
+export interface RequestPayload {
+  tokenId: string;
+  licenseHash: string;
+  feeWei: string;
+}
+/** A rules version's digest (bytes32 hex) for updateRules. */
+export interface RulesPayload {
+  tokenId: string;
+  rulesDigest: string;
+}
 export interface AnchorPayload {
   tokenId: string;
   merkleRoot: string;
@@ -82,6 +96,15 @@ function callFor(item: OutboxItem): Call {
         description: `Mint twin ${item.twinId ?? v.manifestDigest} (token ${short(v.manifestDigest)})`,
       };
     }
+    case 'request': {
+      const p = item.payload as RequestPayload;
+      return {
+        method: 'requestLicense',
+        args: [BigInt(p.tokenId), p.licenseHash],
+        value: BigInt(p.feeWei),
+        description: `Pay the licence fee of ${formatEther(BigInt(p.feeWei))} ETH into escrow for licence ${short(p.licenseHash)}`,
+      };
+    }
     case 'approve': {
       const p = item.payload as ApprovePayload;
       return p.signatures.length === 0
@@ -95,6 +118,10 @@ function callFor(item: OutboxItem): Call {
     case 'revoke': {
       const p = item.payload as RevokePayload;
       return { method: 'revokeLicense', args: [BigInt(p.tokenId), p.licenseHash], description: `Revoke licence ${short(p.licenseHash)}` };
+    }
+    case 'rules': {
+      const p = item.payload as RulesPayload;
+      return { method: 'updateRules', args: [BigInt(p.tokenId), p.rulesDigest], description: `Update the twin's rules digest to ${short(p.rulesDigest)}` };
     }
     case 'validators': {
       const p = item.payload as ValidatorsPayload;
@@ -121,6 +148,11 @@ function callFor(item: OutboxItem): Call {
   }
 }
 
+/** The call's arguments, with the value as ethers' overrides when it pays one (a non-payable method refuses any). */
+function argsOf(call: Call): unknown[] {
+  return call.value === undefined ? call.args : [...call.args, { value: call.value }];
+}
+
 /** Gas an entry for a token not minted yet may take at most: measured on anvil, with headroom. */
 function settingGasBound(item: OutboxItem): bigint {
   if (item.kind === 'validators') return 80_000n + 50_000n * BigInt((item.payload as ValidatorsPayload).validators.length);
@@ -134,6 +166,10 @@ async function alreadyDone(registry: RegistryClient, item: OutboxItem): Promise<
       const signed = parseSignedVoucher(item.payload);
       return (await registry.hasTwin(BigInt(signed.voucher.manifestDigest))) || (await registry.nonceUsed(signed.voucher.creator, signed.voucher.nonce));
     }
+    case 'request': {
+      const p = item.payload as RequestPayload;
+      return (await registry.licenseStatus(BigInt(p.tokenId), p.licenseHash)).requested;
+    }
     case 'approve': {
       const p = item.payload as ApprovePayload;
       return (await registry.licenseStatus(BigInt(p.tokenId), p.licenseHash)).approved;
@@ -141,6 +177,10 @@ async function alreadyDone(registry: RegistryClient, item: OutboxItem): Promise<
     case 'revoke': {
       const p = item.payload as RevokePayload;
       return (await registry.licenseStatus(BigInt(p.tokenId), p.licenseHash)).revoked;
+    }
+    case 'rules': {
+      const p = item.payload as RulesPayload;
+      return (await registry.hasTwin(BigInt(p.tokenId))) && (await registry.twin(BigInt(p.tokenId))).rulesDigest.toLowerCase() === p.rulesDigest.toLowerCase();
     }
     case 'validators': {
       const p = item.payload as ValidatorsPayload;
@@ -211,8 +251,8 @@ export async function publishOutbox(outbox: ChainOutbox, chainId: number, regist
     const call = callFor(item);
     try {
       // A token minted in this same batch does not exist yet, so its settings cannot be estimated: their known upper bound is shown.
-      const pending = (item.kind === 'validators' || item.kind === 'fee') && minting.has(item.tokenId);
-      const gas = pending ? settingGasBound(item) : await contract.getFunction(call.method).estimateGas(...call.args);
+      const pending = (item.kind === 'rules' || item.kind === 'validators' || item.kind === 'fee') && minting.has(item.tokenId);
+      const gas = pending ? settingGasBound(item) : await contract.getFunction(call.method).estimateGas(...argsOf(call));
       plan.push({ item, description: call.description, gas, feeWei: gas * price });
     } catch (error) {
       const decoded = registry.decodeError(error);
@@ -226,7 +266,7 @@ export async function publishOutbox(outbox: ChainOutbox, chainId: number, regist
     const call = callFor(item);
     let hash: string;
     try {
-      const response = await contract.getFunction(call.method).send(...call.args);
+      const response = await contract.getFunction(call.method).send(...argsOf(call));
       hash = response.hash;
       outbox.markSent(item.id, hash);
       await hooks.afterSend?.(item, hash);

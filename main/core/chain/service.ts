@@ -9,6 +9,7 @@ import { LikenessError } from '../../contract/errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import type { Db } from '../store/database.js';
 import type { TwinLibrary } from '../twin/library.js';
+import type { TwinRules } from '../twin/rules/schema.js';
 import { deployRegistry, hasRegistry, registryAddress } from './deploy.js';
 import { DEFAULT_LOCAL_CHAIN_ID, EmbeddedChain, fundOnLocalChain, localFunder } from './embedded-chain.js';
 import { LOCAL_NETWORK, localNetwork, parseNetwork, validateNetworks } from './networks.js';
@@ -16,7 +17,7 @@ import type { ChainNetwork } from './networks.js';
 import { ChainOutbox } from './outbox.js';
 import type { OutboxItem } from './outbox.js';
 import { publishOutbox } from './publish.js';
-import type { FeePayload, PublishHooks, PublishResult, ValidatorsPayload } from './publish.js';
+import type { FeePayload, PublishHooks, PublishResult, RulesPayload, ValidatorsPayload } from './publish.js';
 import { RegistryClient, twinTokenId } from './registry.js';
 import { ChainError, connect, requireCode } from './rpc.js';
 import { digestToBytes32, registryDomain, signedVoucherToJson, signMintVoucher } from './voucher.js';
@@ -140,20 +141,39 @@ export class ChainService {
       deadline: BigInt(Math.floor(now.getTime() / 1000) + VOUCHER_LIFETIME_S),
     };
     const signature = await signMintVoucher(signer, registryDomain(chainId, registry), voucher);
-    const { validators, licenceFee } = twin.rules;
     // The rules' validators and fee take effect on-chain right after the mint, sent in the same publish.
     return this.deps.db.transaction(() => {
       const redeem = this.outbox.add({ kind: 'redeem', chainId, registry, twinId, tokenId, payload: signedVoucherToJson({ chainId: BigInt(chainId), registry, voucher, signature }) });
-      if (validators.threshold > 0) {
-        const payload: ValidatorsPayload = { tokenId, validators: validators.addresses.map((a) => getAddress(a)), threshold: validators.threshold };
-        this.outbox.add({ kind: 'validators', chainId, registry, twinId, tokenId, payload });
-      }
-      if (licenceFee !== null && BigInt(licenceFee.amountWei) > 0n) {
-        const payload: FeePayload = { tokenId, feeWei: licenceFee.amountWei };
-        this.outbox.add({ kind: 'fee', chainId, registry, twinId, tokenId, payload });
-      }
+      const { validators, fee } = settingsOf(tokenId, twin.rules);
+      if (validators.threshold > 0) this.outbox.add({ kind: 'validators', chainId, registry, twinId, tokenId, payload: validators });
+      if (BigInt(fee.feeWei) > 0n) this.outbox.add({ kind: 'fee', chainId, registry, twinId, tokenId, payload: fee });
       return redeem;
     })();
+  }
+
+  /**
+   * Signs a new rules version into the twin and queues its digest, validators and fee on every chain the twin is
+   * minted on (or queued to be), for the next confirmed publish; settings already on the chain are settled there and
+   * never sent. A queued setting the new version replaces is withdrawn, so an older version cannot land after it.
+   */
+  async publishRules(twinId: string, rules: unknown): Promise<{ version: number; rulesDigest: string; queuedOn: number[] }> {
+    const published = await this.deps.twins.publishRules(twinId, rules);
+    const twin = await this.deps.twins.inspect(twinId);
+    const tokenId = twinTokenId(twin.manifestDigest).toString();
+    const registry = registryAddress();
+    const { validators, fee } = settingsOf(tokenId, twin.rules);
+    const chains = this.outbox.mintedOn(twinId, tokenId);
+    this.deps.db.transaction(() => {
+      for (const { chainId, waiting } of chains) {
+        this.outbox.withdrawQueued(chainId, tokenId, ['rules', 'validators', 'fee']);
+        const payload: RulesPayload = { tokenId, rulesDigest: digestToBytes32(published.rulesDigest) };
+        this.outbox.add({ kind: 'rules', chainId, registry, twinId, tokenId, payload });
+        // A token not minted yet starts with no validators and no fee: only settings other than those need a transaction.
+        if (!waiting || validators.threshold > 0) this.outbox.add({ kind: 'validators', chainId, registry, twinId, tokenId, payload: validators });
+        if (!waiting || BigInt(fee.feeWei) > 0n) this.outbox.add({ kind: 'fee', chainId, registry, twinId, tokenId, payload: fee });
+      }
+    })();
+    return { ...published, queuedOn: chains.map((c) => c.chainId) };
   }
 
   /** Settles and sends what is queued for the network, after the creator confirms the gas. */
@@ -187,4 +207,12 @@ export class ChainService {
     this.local = undefined;
     await local?.then((chain) => chain.stop()).catch(() => undefined);
   }
+}
+
+/** The validator set and licence fee a twin's rules ask the registry to hold. */
+function settingsOf(tokenId: string, rules: TwinRules): { validators: ValidatorsPayload; fee: FeePayload } {
+  return {
+    validators: { tokenId, validators: rules.validators.addresses.map((a) => getAddress(a)), threshold: rules.validators.threshold },
+    fee: { tokenId, feeWei: rules.licenceFee?.amountWei ?? '0' },
+  };
 }

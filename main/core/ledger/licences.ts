@@ -233,7 +233,8 @@ export function evaluateRequest(request: LicenceRequest, rules: TwinRules, now: 
   return { allowed: violations.length === 0, violations };
 }
 
-function ether(wei: bigint): string {
+/** Wei as ETH for messages: "0.05 ETH". */
+export function ether(wei: bigint): string {
   return `${formatEther(wei).replace(/\.0$/, '')} ETH`;
 }
 

@@ -6,8 +6,8 @@ import { type BaseWallet, getAddress } from 'ethers';
 import { LikenessError } from '../../contract/errors.js';
 import { hasRegistry, registryAddress } from '../chain/deploy.js';
 import { LOCAL_NETWORK } from '../chain/networks.js';
-import type { AnchorPayload, ApprovePayload, RevokePayload } from '../chain/publish.js';
-import { type AnchorInfo, RegistryClient, twinTokenId } from '../chain/registry.js';
+import type { AnchorPayload, ApprovePayload, RequestPayload, RevokePayload } from '../chain/publish.js';
+import { type AnchorInfo, type LicenseStatus, RegistryClient, twinTokenId } from '../chain/registry.js';
 import { ChainError } from '../chain/rpc.js';
 import type { ChainService } from '../chain/service.js';
 import type { Db } from '../store/database.js';
@@ -23,6 +23,8 @@ import {
   type LicenceViolation,
   LICENCE_REQUEST_SCHEMA,
   LedgerFileError,
+  checkFee,
+  ether,
   evaluateRequest,
   licenceHash,
   parseApprovalFile,
@@ -419,9 +421,7 @@ export class LedgerService {
       // The registry recounts every signature; only files that count on their own are sent, so one bad file cannot revert the rest.
       counted = tally.approvedBy.map((validator) => files.find((file) => getAddress(file.validator) === validator && tallyApprovals([file], addresses, threshold, epoch, subject).count === 1)!);
     }
-    if (twin.rules.licenceFee !== null && BigInt(twin.rules.licenceFee.amountWei) > 0n) {
-      notes.push(`The rules ask a fee of ${twin.rules.licenceFee.amountWei} wei: the registry approves this licence only once the licensee has paid it (requestLicense).`);
-    }
+    await this.requirePaid(options.networkId, BigInt(tokenId), hash, twin.rules);
     const grant = await signGrant(signer, request, now);
     const wrapped = await this.deps.twins.grant(record.twinId, request.licenseePublicKey);
     const payload: ApprovePayload = { tokenId, licenseHash: hash, signatures: counted.map((file) => file.signature) };
@@ -433,6 +433,66 @@ export class LedgerService {
       return queued;
     })();
     return { grant, envelopeRecipient: wrapped.recipient, outboxId: item.id, approvedBy: counted.map((file) => file.validator), notes };
+  }
+
+  /**
+   * A paid licence is granted only once its fee sits in the registry's escrow: the key envelope cannot be taken back,
+   * so the chain is asked first and, when it cannot answer, nothing is granted.
+   */
+  private async requirePaid(networkId: string, tokenId: bigint, licenseHash: string, rules: TwinRules): Promise<void> {
+    const asked = rules.licenceFee === null ? 0n : BigInt(rules.licenceFee.amountWei);
+    if (asked === 0n) return;
+    const read = await this.licenceOnChain(networkId, tokenId, licenseHash);
+    if (!read.reached) throw new LikenessError('unavailable', `The rules ask a licence fee of ${ether(asked)}, and whether it was paid could not be checked on ${read.network ?? networkId} (${read.problem}); nothing was granted.`);
+    if (read.value === null) throw new LikenessError('conflict', `The twin is not minted on ${read.network} yet, so no fee can have been paid there: mint and publish it first; nothing was granted.`);
+    const { fee, status } = read.value;
+    if (!status.requested) {
+      const registryFee = fee === asked ? '' : ` (the registry asks ${ether(fee)}: publish the rules' fee first, with \`likeness publish\`)`;
+      throw new LikenessError('conflict', `The licensee has not paid the licence fee of ${ether(asked)} on ${read.network} yet${registryFee}: they pay it with \`likeness license pay\`; nothing was granted.`);
+    }
+    const paid = checkFee(rules, status.escrow);
+    if (!paid.ok) throw new LikenessError('conflict', `The fee in escrow is below the rules' fee: ${paid.message}; nothing was granted.`);
+  }
+
+  /** The twin's licence fee and this licence's status on a network; null when the twin is not minted there. */
+  private licenceOnChain(networkId: string, tokenId: bigint, licenseHash: string): Promise<ChainRead<{ fee: bigint; status: LicenseStatus } | null>> {
+    return this.readChain(networkId, async (registry) =>
+      (await registry.hasTwin(tokenId)) ? { fee: await registry.licenseFee(tokenId), status: await registry.licenseStatus(tokenId, licenseHash) } : null,
+    );
+  }
+
+  /**
+   * The licensee pays a licence's fee: queues requestLicense with exactly the fee the registry asks, held in escrow
+   * until the licence is approved (paid to the creator) or revoked (refunded); sent with the next confirmed publish.
+   * `maxFeeWei`: the most the licensee agreed to pay. A free licence needs no payment, and nothing is queued.
+   */
+  async payFee(requestJson: unknown, networkId: string, options: { maxFeeWei?: bigint } = {}): Promise<{ outboxId: string | null; feeWei: string; message: string }> {
+    const request = parseLicenceRequest(requestJson);
+    const signer = this.deps.signer();
+    if (getAddress(request.licensee) !== signer.address) throw new LikenessError('forbidden', `This request is ${request.licensee}'s: only its licensee pays its fee, and your identity is ${signer.address}.`);
+    const chainId = this.deps.chain.chainIdOf(networkId);
+    if (request.chainId !== null && request.chainId !== chainId) throw new LikenessError('conflict', `The request is for chain ${request.chainId}, but the network ${networkId} is chain ${chainId}.`);
+    const tokenId = twinTokenId(request.twin);
+    const hash = licenceHash(request);
+    const queued = this.deps.chain.outbox.pending(chainId).find((item) => item.kind === 'request' && (item.payload as RequestPayload).licenseHash === hash);
+    if (queued) {
+      const feeWei = (queued.payload as RequestPayload).feeWei;
+      return { outboxId: queued.id, feeWei, message: `The fee of ${ether(BigInt(feeWei))} is already queued; \`likeness publish\` sends it.` };
+    }
+    const read = await this.licenceOnChain(networkId, tokenId, hash);
+    if (!read.reached) throw new LikenessError('unavailable', `The licence fee could not be read on ${read.network ?? networkId} (${read.problem}); nothing was queued. The fee is paid at exactly what the registry asks, so try again when it answers.`);
+    if (read.value === null) throw new LikenessError('conflict', `The twin ${request.twin} is not minted on ${read.network}: its creator mints and publishes it before a licence can be paid for.`);
+    const { fee, status } = read.value;
+    if (status.revoked) throw new LikenessError('conflict', `The licence ${hash} was revoked; nothing was queued.`);
+    if (status.approved) throw new LikenessError('conflict', `The licence ${hash} is already approved; nothing was queued.`);
+    if (status.requested) return { outboxId: null, feeWei: status.escrow.toString(), message: `The fee is already paid: ${ether(status.escrow)} is in escrow.` };
+    if (fee === 0n) return { outboxId: null, feeWei: '0', message: "This twin's licences are free: there is nothing to pay; send the request to its creator." };
+    if (options.maxFeeWei !== undefined && options.maxFeeWei < fee) {
+      throw new LikenessError('conflict', `The registry asks ${ether(fee)} for a licence of this twin, more than the ${ether(options.maxFeeWei)} you offered; nothing was queued.`);
+    }
+    const payload: RequestPayload = { tokenId: tokenId.toString(), licenseHash: hash, feeWei: fee.toString() };
+    const item = this.deps.chain.outbox.add({ kind: 'request', chainId, registry: registryAddress(), twinId: null, tokenId: tokenId.toString(), payload });
+    return { outboxId: item.id, feeWei: fee.toString(), message: `Queued the fee of ${ether(fee)} for escrow on ${read.network}; \`likeness publish\` sends it after you confirm.` };
   }
 
   async revoke(licenseHash: string, networkId: string, now = new Date()): Promise<{ outboxId: string; reminder: string }> {
@@ -463,7 +523,7 @@ export class LedgerService {
     let epoch = options.epoch;
     if (epoch === undefined) {
       const read = await this.readChain(options.networkId, (registry) => registry.validators(tokenId));
-      if (!read.reached) throw new LikenessError('unavailable', `The twin's validator epoch could not be read (${read.problem}); give it with --epoch N (its owner can tell you).`);
+      if (!read.reached) throw new LikenessError('unavailable', `The twin's validator epoch could not be read (${read.problem}); give the epoch yourself (--epoch N on the command line, the Epoch field on the Licenses screen; the twin's owner can tell you).`);
       if (!read.value.validators.some((validator) => getAddress(validator) === signer.address)) {
         throw new LikenessError('forbidden', `${signer.address} is not one of this twin's validators on ${read.network} (${read.value.validators.join(', ') || 'none are set'}): an approval from it would not count.`);
       }

@@ -113,7 +113,8 @@ export function PublishRules({ twin, onChanged, right }: ActionProps & { right: 
     run(
       () => client.call('twin.rules', { id: twin.id, rules: preview.rules }),
       (published) => {
-        toast(`Published rules version ${published.version}`, 'success');
+        const onChain = published.queuedOn.length === 0 ? '' : `; its on-chain update waits in the outbox for Publish (chain ${published.queuedOn.join(', ')})`;
+        toast(`Published rules version ${published.version}${onChain}`, 'success');
         onChanged();
       },
     );

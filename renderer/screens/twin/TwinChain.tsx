@@ -14,6 +14,7 @@ const KIND_LABELS: Record<ChainOutboxItem['kind'], string> = {
   rules: 'Rules update',
   validators: 'Validators update',
   fee: 'Fee update',
+  request: 'Licence fee',
   approve: 'Licence approval',
   revoke: 'Licence revocation',
   anchor: 'Usage receipts',

@@ -96,6 +96,70 @@ describe('mint and publish', () => {
     expect((await registry.validators(tokenId)).epoch).toBe(1n);
   });
 
+  it('queues a later rules version (digest, validators, fee) where the twin is minted; the newest replaces an unsent one; settled, never sent twice', async () => {
+    const twinId = await sealTwin('Republished');
+    const unminted = await sealTwin('Never minted');
+    await studio.chain.mint(twinId, 'local');
+    await studio.chain.publish('local', { confirm: () => true });
+    const tokenId = twinTokenId((await studio.twins.inspect(twinId)).manifestDigest);
+    expect((await studio.chain.publishRules(unminted, { ...defaultRules(), purposes: ['personal'] })).queuedOn).toEqual([]);
+    expect(studio.chain.outbox.list({ twinId: unminted })).toEqual([]);
+
+    const validators = [Wallet.createRandom().address, Wallet.createRandom().address];
+    const first = await studio.chain.publishRules(twinId, { ...defaultRules(), purposes: ['personal'], licenceFee: { amountWei: '500', currency: 'ETH' as const } });
+    expect(first).toMatchObject({ version: 2, queuedOn: [31337] });
+    const second = await studio.chain.publishRules(twinId, { ...defaultRules(), validators: { addresses: validators, threshold: 1 }, licenceFee: { amountWei: '700', currency: 'ETH' as const } });
+    expect(second.version).toBe(3);
+    const waiting = studio.chain.outbox.pending(31337).filter((item) => item.twinId === twinId);
+    expect(waiting.map((item) => item.kind)).toEqual(['rules', 'validators', 'fee']);
+    expect(waiting[0]!.payload).toEqual({ tokenId: tokenId.toString(), rulesDigest: `0x${second.rulesDigest.slice(7)}` });
+
+    let shown: string[] = [];
+    const published = await studio.chain.publish('local', {
+      confirm: (plan) => {
+        shown = plan.map((p) => p.description);
+        return true;
+      },
+    });
+    expect(shown).toEqual([`Update the twin's rules digest to 0x${second.rulesDigest.slice(7, 15)}…`, 'Name 2 validator(s), 1 of whom must approve a licence', 'Set the licence fee to 700 wei']);
+    expect(published.failed).toEqual([]);
+    const { provider } = await studio.chain.reach('local');
+    const registry = new RegistryClient(registryAddress(), provider);
+    expect(await registry.twin(tokenId)).toMatchObject({ rulesDigest: `0x${second.rulesDigest.slice(7)}`, rulesVersion: 2n });
+    expect(await registry.validators(tokenId)).toMatchObject({ validators, threshold: 1, epoch: 1n });
+    expect(await registry.licenseFee(tokenId)).toBe(700n);
+
+    // Publishing the same settings again changes the digest only: the validators and fee already on the chain are settled, not sent.
+    const third = await studio.chain.publishRules(twinId, { ...defaultRules(), validators: { addresses: validators, threshold: 1 }, licenceFee: { amountWei: '700', currency: 'ETH' as const }, purposes: ['education'] });
+    const again = await studio.chain.publish('local', { confirm: () => true });
+    expect(again.sent.map((item) => item.kind)).toEqual(['rules']);
+    expect(again.settled.map((item) => item.kind).sort()).toEqual(['fee', 'validators']);
+    expect((await registry.twin(tokenId)).rulesDigest).toBe(`0x${third.rulesDigest.slice(7)}`);
+    expect((await registry.validators(tokenId)).epoch).toBe(1n);
+  });
+
+  it('a rules version published while the mint still waits goes out right after it, with its gas bounded, and the chain ends on the newest rules', async () => {
+    const twinId = await sealTwin('Republished offline');
+    const redeem = await studio.chain.mint(twinId, 'local');
+    const newer = await studio.chain.publishRules(twinId, { ...defaultRules(), purposes: ['education'] });
+    let plan: { kind: string; gas: bigint }[] = [];
+    const published = await studio.chain.publish('local', {
+      confirm: (shown) => {
+        plan = shown.map((p) => ({ kind: p.item.kind, gas: p.gas }));
+        return true;
+      },
+    });
+    expect(plan.map((p) => p.kind)).toEqual(['redeem', 'rules']);
+    expect(published.failed).toEqual([]);
+    expect(studio.chain.outbox.require(redeem.id).state).toBe('done');
+    const { provider } = await studio.chain.reach('local');
+    const tokenId = twinTokenId((await studio.twins.inspect(twinId)).manifestDigest);
+    expect((await new RegistryClient(registryAddress(), provider).twin(tokenId)).rulesDigest).toBe(`0x${newer.rulesDigest.slice(7)}`);
+    const rulesItem = published.sent.find((item) => item.kind === 'rules')!;
+    const used = (await provider.getTransactionReceipt(rulesItem.txHash!))!.gasUsed;
+    expect(used).toBeLessThanOrEqual(plan.find((p) => p.kind === 'rules')!.gas);
+  });
+
   it('loses nothing and mints once when anvil is killed with SIGKILL right after the transaction is sent', async () => {
     const twinId = await sealTwin('Killed');
     const item = await studio.chain.mint(twinId, 'local');

@@ -44,8 +44,11 @@ afterAll(() => {
 describe('likeness license and receipts', { timeout: 60_000 }, () => {
   it('exits 2 on usage errors, saying what is missing', async () => {
     const cases: [string[], RegExp][] = [
-      [['license'], /Say what to do: request, evaluate, approve, grant, revoke, verify/],
+      [['license'], /Say what to do: request, evaluate, approve, pay, grant, revoke, verify/],
       [['license', 'grant'], /grant needs the licence hash/],
+      [['license', 'pay'], /pay needs the licence request file/],
+      [['license', 'pay', 'request.json', '--max-fee', 'lots'], /--max-fee lots is not an amount of ETH \(for example 0\.05\)/],
+      [['license', 'pay', 'request.json', '--max-fee=-1'], /--max-fee -1 is not an amount of ETH/],
       [['license', 'evaluate', 'request.json'], /evaluate needs --twin/],
       [['license', 'request', '--twin-digest', DIGEST, '--purpose', 'education'], /request needs --lang/],
       [['receipts', 'issue', '--twin', 'twin_000000000000'], /issue needs --output/],

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { type BaseWallet, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryAddress } from '../../../main/core/chain/deploy.js';
+import { fundOnLocalChain } from '../../../main/core/chain/embedded-chain.js';
+import { publishOutbox } from '../../../main/core/chain/publish.js';
 import { RegistryClient, twinTokenId } from '../../../main/core/chain/registry.js';
 import { LedgerFileError, type LicenceGrant, type LicenceRequest } from '../../../main/core/ledger/licences.js';
 import type { ReceiptProof } from '../../../main/core/ledger/receipts.js';
@@ -148,6 +150,53 @@ describe('licences and receipts through the ledger service', { timeout: 120_000 
     expect(status).toMatchObject({ approved: true, approvals: 2 });
   });
 
+  it('a paid licence: not granted before the licensee pays, never above what they offered, granted once the fee is in escrow, paid to the creator', async () => {
+    const rules = { ...defaultRules(), licenceFee: { amountWei: '1000', currency: 'ETH' as const } };
+    const packed = await studio.twins.pack({ name: 'Paid', rules, voiceModel });
+    await studio.chain.mint(packed.id, 'local');
+    await publishAll();
+    const tokenId = twinTokenId(packed.manifestDigest);
+    const request = requestFor(packed.manifestDigest, 'personal');
+    const { licenseHash, allowed } = await studio.ledger.evaluate(request, packed.id);
+    expect(allowed).toBe(true);
+
+    await expect(studio.ledger.grant(licenseHash, { networkId: 'local' })).rejects.toThrow(
+      'The licensee has not paid the licence fee of 0.000000000000001 ETH on Local chain (private) yet: they pay it with `likeness license pay`; nothing was granted.',
+    );
+    expect(studio.ledger.licence(licenseHash)?.state).toBe('requested');
+    expect(studio.chain.outbox.list({ twinId: packed.id }).filter((item) => item.kind === 'approve')).toEqual([]);
+
+    const payer = ledgerOf(licensee);
+    await expect(payer.payFee(request, 'local', { maxFeeWei: 999n })).rejects.toThrow('The registry asks 0.000000000000001 ETH for a licence of this twin, more than the 0.000000000000000999 ETH you offered; nothing was queued.');
+    await expect(studio.ledger.payFee(request, 'local')).rejects.toThrow(/only its licensee pays its fee/);
+    expect(studio.chain.outbox.pending(31337)).toEqual([]);
+    const paid = await payer.payFee(JSON.stringify(request), 'local', { maxFeeWei: 1000n });
+    expect(paid).toMatchObject({ feeWei: '1000', outboxId: expect.stringMatching(/^out_/) });
+    expect((await payer.payFee(request, 'local')).outboxId).toBe(paid.outboxId);
+
+    // The licensee's own studio sends it with their wallet: here, the same outbox published as them.
+    const { provider, chain } = await studio.chain.reach('local');
+    await fundOnLocalChain(chain!, licensee.address, 10n ** 18n);
+    let shown: string[] = [];
+    await publishOutbox(studio.chain.outbox, 31337, await registry(), licensee, provider, {
+      confirm: (plan) => {
+        shown = plan.map((p) => p.description);
+        return true;
+      },
+    });
+    expect(shown).toEqual([`Pay the licence fee of 0.000000000000001 ETH into escrow for licence ${licenseHash.slice(0, 10)}…`]);
+    expect(await (await registry()).licenseStatus(tokenId, licenseHash)).toMatchObject({ requested: true, escrow: 1000n, licensee: licensee.address });
+    expect(await payer.payFee(request, 'local')).toMatchObject({ outboxId: null, message: 'The fee is already paid: 0.000000000000001 ETH is in escrow.' });
+
+    const { outboxId } = await studio.ledger.grant(licenseHash, { networkId: 'local' });
+    const before = await provider.getBalance(packed.owner);
+    await publishAll();
+    const status = await (await registry()).licenseStatus(tokenId, licenseHash);
+    expect(status).toMatchObject({ approved: true, escrow: 0n });
+    const approval = (await provider.getTransactionReceipt(studio.chain.outbox.require(outboxId).txHash!))!;
+    expect((await provider.getBalance(packed.owner)) - before).toBe(1000n - approval.fee);
+  });
+
   it('revokes: the registry shows it after publish, with a plain reminder of what revocation cannot do', async () => {
     const revoked = await studio.ledger.revoke(granted.licenseHash, 'local');
     expect(revoked.reminder).toMatch(/likeness twin rotate .* --revoke/);
@@ -211,5 +260,12 @@ describe('licences and receipts through the ledger service', { timeout: 120_000 
     const tampered = await studio.ledger.verifyProof({ ...proof, root: flipDigit(proof.root) }, 'down');
     expect(tampered.ok).toBe(false);
     expect(tampered.chain.reached).toBe(false);
+
+    // A paid licence is never granted on trust: with the chain down its fee cannot be checked, so nothing is granted or queued.
+    const paidTwin = await studio.twins.pack({ name: 'Paid, chain down', rules: { ...defaultRules(), licenceFee: { amountWei: '1000', currency: 'ETH' } }, voiceModel });
+    const { licenseHash } = await studio.ledger.evaluate(requestFor(paidTwin.manifestDigest, 'personal'), paidTwin.id);
+    await expect(studio.ledger.grant(licenseHash, { networkId: 'down' })).rejects.toThrow(/^The rules ask a licence fee of 0.000000000000001 ETH, and whether it was paid could not be checked on down \(.+\); nothing was granted\.$/);
+    expect(studio.ledger.licence(licenseHash)?.state).toBe('requested');
+    expect(studio.chain.outbox.list({ twinId: paidTwin.id })).toEqual([]);
   });
 });
