@@ -10,7 +10,7 @@ import { fundOnLocalChain } from '../../../main/core/chain/embedded-chain.js';
 import { publishOutbox } from '../../../main/core/chain/publish.js';
 import { RegistryClient, twinTokenId } from '../../../main/core/chain/registry.js';
 import { LedgerFileError, type LicenceGrant, type LicenceRequest } from '../../../main/core/ledger/licences.js';
-import type { ReceiptProof } from '../../../main/core/ledger/receipts.js';
+import { receiptId, type ReceiptProof } from '../../../main/core/ledger/receipts.js';
 import { LedgerService } from '../../../main/core/ledger/service.js';
 import type { Studio } from '../../../main/core/studio.js';
 import { openTwin } from '../../../main/core/twin/open.js';
@@ -244,6 +244,38 @@ describe('licences and receipts through the ledger service', { timeout: 120_000 
     const badNode = await studio.ledger.verifyProof({ ...proof, proof: [flipDigit(proof.proof[0]!), ...proof.proof.slice(1)] });
     expect(badNode.ok).toBe(false);
     expect(badNode.problems).toEqual([expect.stringMatching(/^proof: the path does not lead from the receipt's leaf to the root/)]);
+  });
+
+  it('loses no approval or anchor and records each once when anvil is killed with SIGKILL mid-publish', async () => {
+    const { licenseHash } = await studio.ledger.evaluate(requestFor(creatorTwin.digest, 'education'), creatorTwin.twinId);
+    const approval = await studio.ledger.grant(licenseHash, { networkId: 'local' });
+    const file = join(tempDir(), 'killed-render.mp4');
+    writeFileSync(file, randomBytes(5_000));
+    const receipt = await studio.ledger.issue({ twinId: creatorTwin.twinId, outputPath: file, purpose: 'education', language: 'en', licenseHash });
+    const anchored = await studio.ledger.anchor(creatorTwin.twinId, 'local');
+    const chain = await studio.chain.localChain();
+    await expect(
+      studio.chain.publish('local', {
+        confirm: () => true,
+        afterSend: () => {
+          process.kill(chain.pid!, 'SIGKILL');
+        },
+      }),
+    ).rejects.toThrow();
+    await chain.exited;
+    expect(studio.chain.outbox.require(approval.outboxId).state).toBe('sent');
+    expect(studio.chain.outbox.require(anchored.outboxId).state).toBe('queued');
+
+    const resumed = await studio.chain.publish('local', { confirm: () => true });
+    expect([...resumed.sent, ...resumed.settled].map((item) => item.id).sort()).toEqual([approval.outboxId, anchored.outboxId].sort());
+    expect(resumed.failed).toEqual([]);
+    const onChain = await registry();
+    const approvals = await onChain.contract.queryFilter(onChain.contract.filters.LicenseApproved!(creatorTwin.tokenId, licenseHash), 0);
+    const anchors = await onChain.contract.queryFilter(onChain.contract.filters.ReceiptsAnchored!(creatorTwin.tokenId, anchored.root), 0);
+    expect([approvals.length, anchors.length]).toEqual([1, 1]);
+    expect(studio.ledger.licence(licenseHash)?.state).toBe('granted');
+    const verdict = await studio.ledger.verifyProof(await studio.ledger.prove(receiptId(receipt.receipt)));
+    expect(verdict).toMatchObject({ ok: true, onChain: { accepted: true } });
   });
 
   it('with the chain down, runs the offline checks only and says so plainly', async () => {
