@@ -17,6 +17,7 @@ import { decodeImage } from '../core/vision/tracker.js';
 import { LikenessError } from '../contract/errors.js';
 import { parseTrainInput } from '../core/ml/train/job.js';
 import { listRecipes } from '../core/ml/train/recipe.js';
+import { parseLicenceRequest } from '../core/ledger/licences.js';
 import type { Studio } from '../core/studio.js';
 import { parseRules } from '../core/twin/rules/schema.js';
 import { summariseRules } from '../core/twin/rules/summary.js';
@@ -334,5 +335,8 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     'ledger.anchor': ({ twinId, networkId }) => studio.ledger.anchor(twinId, networkId),
     'ledger.prove': ({ receiptId, networkId }) => studio.ledger.prove(receiptId, networkId),
     'ledger.verifyProof': ({ proof, networkId }) => studio.ledger.verifyProof(proof, networkId),
+    // A locked identity is refused by the ledger's signer, as for a grant: the key never leaves the main process.
+    'ledger.approve': ({ request, networkId, twinTokenId, epoch }) =>
+      studio.ledger.approveAsValidator(request, { twinTokenId: twinTokenId ?? parseLicenceRequest(request).twin, networkId, ...(epoch === undefined ? {} : { epoch }) }),
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ComposeOutput, ComposeOutputId, ComposeProject, ComposeProjectId, ComposeRenderOptions, ComposeScript, VerifyVerdict } from './compose.js';
 import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken, ChainNetwork, ChainNetworkInput, ChainOutboxItem, ChainPlan, ChainPublishResult, ChainStatus, NetworkId, LedgerHash, LedgerFileInput, LicenceEvaluation, LicenceGrantOutcome, LicenceRecord, LicenceRevocation, StoredReceipt, ReceiptAnchorResult, ReceiptProof, ProofVerification } from './models.js';
+import { DecimalString, LicenceApproval } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -200,6 +201,22 @@ export const calls = {
   'ledger.prove': { input: z.object({ receiptId: LedgerHash, networkId: NetworkId.optional() }).strict(), output: ReceiptProof },
   /** Checks a proof file offline, and on-chain where its network can be reached. */
   'ledger.verifyProof': { input: z.object({ proof: LedgerFileInput, networkId: NetworkId.optional() }).strict(), output: ProofVerification },
+  /**
+   * Signs this studio's approval of a licensee's request as one of the twin's validators, for the validator epoch
+   * read from the chain (refused when this identity is not a current validator) or given when the chain cannot be
+   * reached. Without a token id, the twin the request names is approved; only the signed approval comes back.
+   */
+  'ledger.approve': {
+    input: z
+      .object({
+        request: LedgerFileInput,
+        networkId: NetworkId,
+        twinTokenId: DecimalString.optional(),
+        epoch: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+      })
+      .strict(),
+    output: LicenceApproval,
+  },
   /** Saved scripts, most recently changed first. */
   'compose.projects': { input: NoInput, output: z.array(ComposeProject) },
   'compose.create': { input: z.object({ script: ComposeScript }).strict(), output: ComposeProject },

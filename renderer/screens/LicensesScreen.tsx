@@ -1,9 +1,10 @@
-// Licenses screen: a twin's licence requests checked against its rules, approved and granted or revoked, and its usage
-// receipts anchored, proved and verified; renderer.
+// Licenses screen: a twin's licence requests checked against its rules, approved and granted or revoked, its usage
+// receipts anchored, proved and verified, and a validator's approval of someone else's request signed; renderer.
 import { useState } from 'react';
 import { useCall } from '../client.js';
 import { Button, EmptyState, ErrorBanner } from '../design/index.js';
 import { ScreenHeader } from './ScreenHeader.js';
+import { ApproveAsValidator } from './licenses/ApproveAsValidator.js';
 import { EvaluateRequest } from './licenses/EvaluateRequest.js';
 import { LedgerSection } from './licenses/LedgerSection.js';
 import { LicenceList } from './licenses/LicenceList.js';
@@ -23,10 +24,11 @@ export function LicensesScreen() {
     <>
       <ScreenHeader title="Licenses">
         Check licence requests against your twin's rules, collect validators' approvals, grant or revoke licences, and anchor and prove the usage receipts of
-        every render.
+        every render. As a validator of someone else's twin, sign your approval of their licensee's request.
       </ScreenHeader>
       <IdentityGate identity={identity} />
       {twins.error ? <ErrorBanner error={twins.error} onRetry={twins.reload} /> : null}
+      {networks.error ? <ErrorBanner error={networks.error} onRetry={networks.reload} /> : null}
       {twins.data === undefined ? (
         twins.error ? null : (
           <p className="lede" role="status">
@@ -68,7 +70,6 @@ export function LicensesScreen() {
               </select>
             </label>
           </section>
-          {networks.error ? <ErrorBanner error={networks.error} onRetry={networks.reload} /> : null}
           <EvaluateRequest key={`evaluate-${twin.id}`} twin={twin} onEvaluated={licences.reload} />
           <section className="panel stack" aria-labelledby="licence-requests">
             <h2 id="licence-requests">Requests</h2>
@@ -83,6 +84,8 @@ export function LicensesScreen() {
           <LedgerSection key={`ledger-${twin.id}`} twin={twin} networkId={networkId} />
         </>
       )}
+      {/* A validator approves twins they do not hold, so this stands whether or not this studio has a twin of its own. */}
+      <ApproveAsValidator networks={networks.data} unlocked={identity.unlocked} address={identity.address} />
     </>
   );
 }

@@ -523,7 +523,7 @@ export class LedgerService {
     let epoch = options.epoch;
     if (epoch === undefined) {
       const read = await this.readChain(options.networkId, (registry) => registry.validators(tokenId));
-      if (!read.reached) throw new LikenessError('unavailable', `The twin's validator epoch could not be read (${read.problem}); give the epoch yourself (--epoch N on the command line, the Epoch field on the Licenses screen; the twin's owner can tell you).`);
+      if (!read.reached) throw new LikenessError('unavailable', `The twin's validator epoch could not be read (${read.problem}); give the epoch yourself (--epoch N on the command line, the Validator epoch field on the Licenses screen; the twin's owner can tell you).`);
       if (!read.value.validators.some((validator) => getAddress(validator) === signer.address)) {
         throw new LikenessError('forbidden', `${signer.address} is not one of this twin's validators on ${read.network} (${read.value.validators.join(', ') || 'none are set'}): an approval from it would not count.`);
       }

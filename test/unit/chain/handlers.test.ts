@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Dispatcher, createDispatcher } from '../../../main/bridge/dispatch.js';
 import { createHandlers } from '../../../main/bridge/handlers.js';
-import type { CallName, CallOutput, ErrorBody } from '../../../main/contract/index.js';
 import { defaultTwinRules } from '../../../main/contract/models.js';
 import { registryAddress } from '../../../main/core/chain/deploy.js';
 import { twinTokenId } from '../../../main/core/chain/registry.js';
 import { type Studio, openStudio } from '../../../main/core/studio.js';
 import { suiteDir } from '../../support/tmp.js';
 import { addStoredVoiceModel } from '../../fixtures/stored-voice-model.js';
+import { dispatchCalls } from '../../support/dispatch.js';
 
 const PASSPHRASE = 'a long and private passphrase';
 /** Nothing listens on the discard port: a network that is never reachable. */
@@ -21,19 +21,7 @@ let removeHome: () => void;
 let voiceModel: string;
 const logged: string[] = [];
 let dispatcher: Dispatcher;
-
-/** The call's value, or the test fails with the error it answered. */
-async function call<K extends CallName>(name: K, input: unknown): Promise<CallOutput<K>> {
-  const answer = await dispatcher.invoke(name, input);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value as CallOutput<K>;
-}
-
-async function refusal(name: CallName, input: unknown): Promise<ErrorBody> {
-  const answer = await dispatcher.invoke(name, input);
-  if (answer.ok) throw new Error(`${name} was expected to fail`);
-  return answer.error;
-}
+const { call, refusal } = dispatchCalls(() => dispatcher);
 
 async function sealTwin(name: string): Promise<string> {
   return (await call('twin.pack', { name, rules: defaultTwinRules(), voiceModel })).id;

@@ -16,7 +16,7 @@ const RECEIPT = { schema: 'likeness.receipt/v1', twin: DIGEST, licence: 'owner',
 describe('ledger call schemas', () => {
   it('defines every ledger call', () => {
     expect(Object.keys(calls).filter((name) => name.startsWith('ledger.')).sort()).toEqual(
-      ['ledger.licences', 'ledger.evaluate', 'ledger.grant', 'ledger.revoke', 'ledger.receipts', 'ledger.anchor', 'ledger.prove', 'ledger.verifyProof'].sort(),
+      ['ledger.licences', 'ledger.evaluate', 'ledger.grant', 'ledger.revoke', 'ledger.receipts', 'ledger.anchor', 'ledger.prove', 'ledger.verifyProof', 'ledger.approve'].sort(),
     );
   });
 
@@ -29,6 +29,8 @@ describe('ledger call schemas', () => {
     expect(accepts('ledger.grant', { licenseHash: HASH, networkId: 'local', approvals: ['{}', { a: 1 }] })).toBe(true);
     expect(accepts('ledger.grant', { licenseHash: HASH, networkId: 'local' })).toBe(true);
     expect(accepts('ledger.verifyProof', { proof: '{}' })).toBe(true);
+    expect(accepts('ledger.approve', { request: '{}', networkId: 'local' })).toBe(true);
+    expect(accepts('ledger.approve', { request: { a: 1 }, networkId: 'local', twinTokenId: '42', epoch: 3 })).toBe(true);
   });
 
   it('refuses malformed hashes, network ids and unknown fields', () => {
@@ -36,6 +38,10 @@ describe('ledger call schemas', () => {
     expect(accepts('ledger.revoke', { licenseHash: HASH, networkId: 'Not A Network' })).toBe(false);
     expect(accepts('ledger.prove', { receiptId: HASH, extra: true })).toBe(false);
     expect(accepts('ledger.anchor', { twinId: TWIN })).toBe(false);
+    expect(accepts('ledger.approve', { request: '{}', networkId: 'local', twinTokenId: '0x2a' })).toBe(false);
+    expect(accepts('ledger.approve', { request: '{}', networkId: 'local', epoch: -1 })).toBe(false);
+    expect(accepts('ledger.approve', { request: '{}', networkId: 'local', epoch: 1.5 })).toBe(false);
+    expect(accepts('ledger.approve', { request: '{}' })).toBe(false);
     expect(accepts('ledger.licences', {})).toBe(true);
     expect(accepts('ledger.receipts', { twinId: TWIN })).toBe(true);
   });

@@ -3,21 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dispatcher, createDispatcher } from '../../../main/bridge/dispatch.js';
 import { createHandlers } from '../../../main/bridge/handlers.js';
-import type { CallName, CallOutput } from '../../../main/contract/index.js';
 import { defaultTwinRules } from '../../../main/contract/models.js';
 import { type CreatorStudio, openCreatorStudio } from '../../fixtures/stored-voice-model.js';
+import { dispatchCalls } from '../../support/dispatch.js';
 
 const DAY = 86_400_000;
 let creator: CreatorStudio;
 let dispatcher: Dispatcher;
+const { call } = dispatchCalls(() => dispatcher);
 const logged: string[] = [];
-
-/** The call's value, or the test fails with the error it answered. */
-async function call<K extends CallName>(name: K, input: unknown): Promise<CallOutput<K>> {
-  const answer = await dispatcher.invoke(name, input);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value as CallOutput<K>;
-}
 
 /** A request from the studio's own identity, as a licensee's file reads: its text. */
 function requestText(twin: string, purpose: string): string {
