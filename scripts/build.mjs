@@ -19,6 +19,7 @@ export async function buildAll({ quiet = false } = {}) {
     });
   await nodeBundle('main/app/main.ts', 'dist/main/main.cjs');
   await nodeBundle('main/core/train-worker.ts', 'dist/main/train-worker.cjs');
+  await nodeBundle('main/core/voice/sentence-lane.ts', 'dist/main/voice-lane.cjs');
   // eSpeak NG (GPL-3.0) runs as its own program: its child script ships as is, beside the main bundle.
   mkdirSync('dist/main', { recursive: true });
   copyFileSync('main/core/speech/espeak-child.mjs', 'dist/main/espeak-child.mjs');

@@ -39,7 +39,8 @@ export function segmentSound(speech: Float32Array, pauseSeconds: number): Float3
 export async function speakSegments(input: SpeechTaskInput, io: WorkerIo): Promise<SpeechTaskOutcome> {
   const opening = performance.now();
   const espeak = await EspeakRunner.start();
-  const speaker = await Speaker.open(new Uint8Array(readFileSync(input.model)), espeak, { threads: 1 });
+  // This worker is already the render's speech thread, the face drawing has the other core: sentences render here, in no lanes of their own.
+  const speaker = await Speaker.open(new Uint8Array(readFileSync(input.model)), espeak, { threads: 1, lanes: 0 });
   const started = performance.now();
   const openSeconds = (started - opening) / 1000;
   const outcome = (stopped: boolean): SpeechTaskOutcome => ({ stopped, openSeconds, workSeconds: (performance.now() - started) / 1000 });

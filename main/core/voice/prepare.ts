@@ -40,10 +40,13 @@ export function logEnergyFrames(samples: Float32Array, sampleRate: number): Floa
  * matching rate, so the alignment bridges small local differences, not a global tempo.
  */
 export async function prepareUtterance(take: { samples: Float32Array; sampleRate: number; transcript: string }, espeak: EspeakRunner, voice: string): Promise<PreparedUtterance> {
+  const render = async (rate: number) => wavSamples((await espeak.synthesize(take.transcript, { voice, rate })).wav);
+  // eSpeak NG reads in its own process while the take is analysed here.
+  const probing = render(ESPEAK_DEFAULT_WPM);
+  probing.catch(() => undefined);
   const target = analyseVoice(take.samples, take.sampleRate);
   const targetRange = speechRange(target.mcep);
-  const render = async (rate: number) => wavSamples((await espeak.synthesize(take.transcript, { voice, rate })).wav);
-  const probe = await render(ESPEAK_DEFAULT_WPM);
+  const probe = await probing;
   const probeRange = speechRange(logEnergyFrames(probe, ESPEAK_SAMPLE_RATE));
   const defaultRateFrames = probeRange.end - probeRange.start;
   const targetSpeechFrames = targetRange.end - targetRange.start;

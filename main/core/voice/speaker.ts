@@ -1,15 +1,14 @@
-// Speaks text in the creator's voice: eSpeak NG reads each sentence at the creator's pace, the model converts it, loudness is normalised; workers and CLI.
+// Speaks text in the creator's voice: eSpeak NG reads each sentence at the creator's pace, the model converts it (in voice lane threads), loudness is normalised; workers and CLI.
 import { ESPEAK_RATE_RANGE } from '../speech/espeak-args.js';
-import { ESPEAK_SAMPLE_RATE, type EspeakRunner } from '../speech/espeak.js';
+import type { EspeakRunner } from '../speech/espeak.js';
 import { LoudnessAnalyzer } from '../speech/loudness.js';
-import { SPEECH_TARGET_LUFS, TRUE_PEAK_CEILING_DBTP, normaliseLoudness } from '../speech/normalise.js';
+import { SPEECH_TARGET_LUFS, TRUE_PEAK_CEILING_DBTP } from '../speech/normalise.js';
 import { WavWriter } from '../speech/wav-writer.js';
 import { wavSamples } from '../speech/wav.js';
-import { VoiceConverter } from './convert.js';
-import { mapF0 } from './f0-map.js';
-import { analyseVoice, synthesizeVoice } from './frames.js';
 import { espeakVoiceFor, sentencesOf } from './languages.js';
 import { decodeVoiceModel } from './model-file.js';
+import { SentenceLanes, defaultLaneCount } from './sentence-lanes.js';
+import { SentenceRenderer, type SentenceRendering } from './sentence-render.js';
 import { VOICE_RATE } from './spec.js';
 import type { VoiceModelParts } from './training.js';
 
@@ -26,6 +25,16 @@ export interface SpokenSentence {
   endSeconds: number;
 }
 
+export interface SpeakerOptions {
+  /** Intra-op threads of each conversion session; default 1. */
+  threads?: number;
+  /**
+   * Threads that render sentences side by side; default `defaultLaneCount()` (one per core, two at most). 0 renders in
+   * this thread, one sentence at a time.
+   */
+  lanes?: number;
+}
+
 export interface SpeakOptions {
   /** Pace relative to the creator's own; default 1. */
   rate?: number;
@@ -35,17 +44,20 @@ export interface SpeakOptions {
 
 export class Speaker {
   private constructor(
-    private readonly converter: VoiceConverter,
+    private readonly renderer: SentenceRendering,
     private readonly parts: VoiceModelParts,
     private readonly espeak: EspeakRunner,
     private readonly languages: string[],
+    /** Sentences started beyond the one awaited: one per lane, so each lane has the next while eSpeak NG reads on. */
+    private readonly ahead: number,
   ) {}
 
-  static async open(model: Uint8Array, espeak: EspeakRunner, options: { threads?: number } = {}): Promise<Speaker> {
-    const { weights, parts } = decodeVoiceModel(model);
+  static async open(model: Uint8Array, espeak: EspeakRunner, options: SpeakerOptions = {}): Promise<Speaker> {
+    const { parts } = decodeVoiceModel(model);
     const languages = (await espeak.voices()).map((v) => v.language);
-    const converter = await VoiceConverter.open(weights, parts.stats, { dims: parts.dims, threads: options.threads });
-    return new Speaker(converter, parts, espeak, languages);
+    const lanes = options.lanes ?? defaultLaneCount();
+    const renderer = lanes === 0 ? await SentenceRenderer.open(model, { threads: options.threads }) : await SentenceLanes.open(model, { lanes, threads: options.threads });
+    return new Speaker(renderer, parts, espeak, languages, Math.max(1, lanes));
   }
 
   /** eSpeak NG's rate for a pace relative to the creator's. */
@@ -54,21 +66,10 @@ export class Speaker {
     return Math.round(Math.min(ESPEAK_RATE_RANGE.max, Math.max(ESPEAK_RATE_RANGE.min, this.parts.wordsPerMinute * rate)));
   }
 
-  /** One sentence in the creator's voice at VOICE_RATE, as converted (not yet normalised). */
-  async sentence(text: string, language: string, rate = 1): Promise<Float32Array> {
-    return this.convert(await this.read(text, language, rate));
-  }
-
   /** eSpeak NG's reading of a sentence (its own process: it can run while the previous sentence converts). */
   private async read(text: string, language: string, rate = 1): Promise<Float32Array> {
     const voice = espeakVoiceFor(language, this.languages);
     return wavSamples((await this.espeak.synthesize(text, { voice, rate: this.wordsPerMinute(rate) })).wav);
-  }
-
-  private async convert(reading: Float32Array): Promise<Float32Array> {
-    const source = analyseVoice(reading, ESPEAK_SAMPLE_RATE);
-    const converted = await this.converter.convert(source, (f0) => mapF0(f0, this.parts.f0.source, this.parts.f0.target));
-    return synthesizeVoice(converted);
   }
 
   /**
@@ -85,28 +86,32 @@ export class Speaker {
       level.push(samples);
     };
     const sentences: SpokenSentence[] = [];
+    const gap = Math.round(SENTENCE_GAP_SECONDS * VOICE_RATE);
     try {
       const pieces = sentencesOf(text);
-      const readNext = () => {
-        const next = pieces.next();
-        if (next.done) return undefined;
-        const reading = this.read(next.value.text, language, options.rate);
-        reading.catch(() => undefined);
-        return { piece: next.value, reading };
+      const flight: { piece: { text: string; start: number }; unit: Promise<Float32Array> }[] = [];
+      let started = 0;
+      // eSpeak NG reads ahead in its process while earlier sentences render in the lanes; units are written in order, so
+      // memory holds only the sentences in flight.
+      const fill = () => {
+        while (flight.length < this.ahead) {
+          const next = pieces.next();
+          if (next.done) return;
+          // The pause before a sentence is normalised with it, so the whole text measures what each piece does.
+          const lead = started++ > 0 ? gap : 0;
+          const unit = this.read(next.value.text, language, options.rate).then((reading) => this.renderer.render(reading, lead));
+          unit.catch(() => undefined);
+          flight.push({ piece: next.value, unit });
+        }
       };
-      // eSpeak NG reads the next sentence in its process while this one converts here: both cores work.
-      for (let current = readNext(); current; ) {
+      fill();
+      while (flight.length > 0) {
         options.signal?.throwIfAborted();
-        const { piece, reading } = current;
-        const samples = await reading;
-        current = readNext();
-        // The pause before a sentence is normalised with it, so the whole text measures what each piece does.
-        const speech = await this.convert(samples);
-        const gap = sentences.length > 0 ? Math.round(SENTENCE_GAP_SECONDS * VOICE_RATE) : 0;
-        const unit = new Float32Array(gap + speech.length);
-        unit.set(speech, gap);
-        const startSeconds = writer.seconds + gap / VOICE_RATE;
-        write(normaliseLoudness(unit, VOICE_RATE).samples);
+        const { piece, unit } = flight.shift()!;
+        fill();
+        const samples = await untilAborted(unit, options.signal);
+        const startSeconds = writer.seconds + (sentences.length > 0 ? gap : 0) / VOICE_RATE;
+        write(samples);
         const spoken = { text: piece.text, offset: piece.start, startSeconds, endSeconds: writer.seconds };
         sentences.push(spoken);
         options.onSentence?.(spoken, sentences.length - 1);
@@ -124,6 +129,17 @@ export class Speaker {
   }
 
   async close(): Promise<void> {
-    await this.converter.close();
+    await this.renderer.close();
   }
+}
+
+/** `work`, or the signal's reason as soon as it aborts (the work itself runs on, its result unused). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }

@@ -107,6 +107,12 @@ interface Prepared {
   utterance: PreparedUtterance;
 }
 
+/**
+ * Takes prepared at once: while one waits for eSpeak NG (its own process) the next is decoded and analysed here, so both
+ * cores work.
+ */
+const PREPARE_AHEAD = 2;
+
 /** Analyses every take beside eSpeak NG's reading (cached per take, so a resumed job skips what is done); a take that cannot be aligned is skipped with a note. */
 async function prepareAll(start: VoiceTrainStart, io: VoiceTrainIo, notes: string[]): Promise<Prepared[] | StopReason> {
   const cacheDir = join(start.checkpointDir, 'prepared');
@@ -114,26 +120,44 @@ async function prepareAll(start: VoiceTrainStart, io: VoiceTrainIo, notes: strin
   const espeak = await EspeakRunner.start();
   try {
     const voices = (await espeak.voices()).map((v) => v.language);
-    const prepared: Prepared[] = [];
-    for (const [index, take] of start.takes.entries()) {
-      const stop = io.stopRequested();
-      if (stop) return stop;
-      io.phase(index, start.takes.length, `Analysing take ${index + 1} of ${start.takes.length} with eSpeak NG beside it`);
+    // Per take, in take order whatever order they finish in: its prepared pair, or why it was skipped.
+    const results: (Prepared | string)[] = [];
+    const prepareOne = async (index: number, take: VoiceTrainTake): Promise<void> => {
       const cached = join(cacheDir, `${take.id}.bin`);
       if (existsSync(cached)) {
-        prepared.push({ take, utterance: decodePrepared(new Uint8Array(readFileSync(cached))) });
-        continue;
+        results[index] = { take, utterance: decodePrepared(new Uint8Array(readFileSync(cached))) };
+        return;
       }
       const audio = await decodeAudioToArray(take.path, { sampleRate: VOICE_RATE });
       try {
         const utterance = await prepareUtterance({ samples: audio.samples, sampleRate: VOICE_RATE, transcript: take.transcript }, espeak, espeakVoiceFor(take.language, voices));
         writeFileAtomic(cached, encodePrepared(utterance));
-        prepared.push({ take, utterance });
+        results[index] = { take, utterance };
       } catch (error) {
-        notes.push(`take ${take.id} skipped: ${error instanceof Error ? error.message : String(error)} (does its transcript match what was said?)`);
+        results[index] = `take ${take.id} skipped: ${error instanceof Error ? error.message : String(error)} (does its transcript match what was said?)`;
       }
+    };
+    const running = new Set<Promise<void>>();
+    let stopped: StopReason | undefined;
+    for (const [index, take] of start.takes.entries()) {
+      stopped = io.stopRequested();
+      if (stopped) break;
+      io.phase(index, start.takes.length, `Analysing take ${index + 1} of ${start.takes.length} with eSpeak NG beside it`);
+      const work: Promise<void> = prepareOne(index, take).finally(() => running.delete(work));
+      // A failure surfaces through the race or the final wait, whichever sees it first.
+      work.catch(() => undefined);
+      running.add(work);
+      if (running.size >= PREPARE_AHEAD) await Promise.race(running);
     }
+    // What started is finished and cached even when stopping, so a resumed job does not redo it.
+    await Promise.all(running);
+    if (stopped) return stopped;
     io.phase(start.takes.length, start.takes.length, 'Takes analysed');
+    const prepared: Prepared[] = [];
+    for (const result of results) {
+      if (typeof result === 'string') notes.push(result);
+      else prepared.push(result);
+    }
     return prepared;
   } finally {
     await espeak.close();
