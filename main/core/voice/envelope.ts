@@ -6,7 +6,10 @@
 // around 0 Hz added), linear smoothing over a rectangle 2·F0/3 wide, then cepstral liftering with the smoothing lifter
 // sin(πF0q)/(πF0q) and the compensation lifter (1 − 2q1) + 2q1·cos(2πF0q), q1 = −0.15. Unvoiced frames use a default F0.
 // Simplifications against WORLD: a small constant floor instead of WORLD's added random noise before the logarithm; sample
-// indices outside the signal are clamped to its ends.
+// indices outside the signal are clamped to its ends. Departures: unvoiced frames skip the DC correction (it stands in for
+// the harmonic missing below F0; on noise it doubles the power below the default F0, and an analysis → synthesis → analysis
+// round trip doubles it again), and their window may be longer than 3 default periods (`unvoicedWindowF0`), because a noise
+// spectrum from a 6 ms window scatters by several dB.
 //
 // Scale: for a harmonic of amplitude A the envelope is ≈ A²·fs/(4·F0) (a two-sided power spectral density per sample),
 // which is what `synthesize` (synthesis.ts) expects, and white noise of variance σ² gives ≈ σ².
@@ -24,6 +27,8 @@ export interface EnvelopeOptions {
   f0Floor?: number;
   /** Compensation lifter coefficient; default −0.15. */
   q1?: number;
+  /** The window of unvoiced frames is 3 periods of this F0 (smoothing and lifters still use `defaultF0`); default `defaultF0`. */
+  unvoicedWindowF0?: number;
 }
 
 /** Power floor added before the logarithm, relative to the frame's mean power (plus an absolute floor). */
@@ -50,6 +55,9 @@ export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayL
     const raw = f0[frame]!;
     return Math.max(raw > 0 ? raw : defaultF0, minHz);
   };
+  const unvoicedWindowHz = Math.max(options.unvoicedWindowF0 ?? defaultF0, minHz);
+  const voiced = (frame: number): boolean => f0[frame]! > 0;
+  const windowHz = (frame: number): number => (voiced(frame) ? frameHz(frame) : unvoicedWindowHz);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   const work = new FrameWork(n, Math.round((1.5 * sampleRate) / minHz) + 1);
@@ -62,16 +70,16 @@ export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayL
     const hzB = paired ? frameHz(frame + 1) : hzA;
     re.fill(0);
     im.fill(0);
-    work.window(samples, Math.round(frame * frameSeconds * sampleRate), hzA, sampleRate, re);
-    if (paired) work.window(samples, Math.round((frame + 1) * frameSeconds * sampleRate), hzB, sampleRate, im);
+    work.window(samples, Math.round(frame * frameSeconds * sampleRate), windowHz(frame), sampleRate, re);
+    if (paired) work.window(samples, Math.round((frame + 1) * frameSeconds * sampleRate), windowHz(frame + 1), sampleRate, im);
     fft.forward(re, im);
     const { powerA, powerB } = work;
     unpackRealPair(re, im, n, (k, ar, ai, br, bi) => {
       powerA[k] = ar * ar + ai * ai;
       powerB[k] = br * br + bi * bi;
     });
-    work.smoothedLogPower(powerA, hzA, sampleRate, logA);
-    work.smoothedLogPower(powerB, hzB, sampleRate, logB);
+    work.smoothedLogPower(powerA, hzA, sampleRate, voiced(frame), logA);
+    work.smoothedLogPower(powerB, hzB, sampleRate, paired ? voiced(frame + 1) : voiced(frame), logB);
     // Real cepstra of the even extensions.
     for (let k = 0; k <= half; k++) {
       re[k] = logA[k]!;
@@ -142,11 +150,11 @@ class FrameWork {
     for (let i = -halfLen; i <= halfLen; i++) out[(i + n) % n] = (sampleAt(samples, centre + i) - mean) * w[Math.abs(i)]! * norm;
   }
 
-  /** DC correction, linear smoothing over 2·F0/3 and the floored logarithm of one frame's power spectrum, into `out`. */
-  smoothedLogPower(power: Float64Array, hz: number, sampleRate: number, out: Float64Array): void {
+  /** DC correction (voiced frames), linear smoothing over 2·F0/3 and the floored logarithm of one frame's power spectrum, into `out`. */
+  smoothedLogPower(power: Float64Array, hz: number, sampleRate: number, voiced: boolean, out: Float64Array): void {
     const n = this.n;
     const half = n / 2;
-    dcCorrection(power, (hz * n) / sampleRate, this.mirror);
+    if (voiced) dcCorrection(power, (hz * n) / sampleRate, this.mirror);
     linearSmoothing(power, this.smooth, ((2 * hz) / 3) * (n / sampleRate), this.cum);
     const smooth = this.smooth;
     let meanPower = 0;

@@ -69,7 +69,8 @@ function referenceCheapTrick(samples: Float32Array, f0: ArrayLike<number>): Floa
     const power = Float64Array.from({ length: half + 1 }, (_, k) => re[k]! ** 2 + im[k]! ** 2);
     const f0Bins = (hz * n) / SR;
     const copy = Float64Array.from(power);
-    for (let k = 0; k < f0Bins; k++) power[k] = power[k]! + interp(copy, f0Bins - k);
+    // Unvoiced frames skip the DC correction.
+    if (f0[frame]! > 0) for (let k = 0; k < f0Bins; k++) power[k] = power[k]! + interp(copy, f0Bins - k);
     const width = ((2 * hz) / 3) * (n / SR);
     const margin = Math.ceil(width) + 2;
     const len = half + 1 + 2 * margin;

@@ -88,11 +88,12 @@ describe('analyseVoice / synthesizeVoice', () => {
     expect(mcd).toBeLessThan(1.5);
   });
 
-  // Acceptance asks for ≤ 1.5 dB on this clip; the vocoder reaches 3.6 dB over its speech and 2.4 dB over the frames voiced
-  // in both. The rest is the aperiodic part, not a bias: the resynthesis draws fresh noise (this 1961 recording is noisy,
-  // its voiced frames mostly aperiodic over 4 kHz), CheapTrick's 3-period window estimates a noise spectrum with several dB
-  // of scatter, and two resyntheses of the same frames with different noise seeds differ by more (3.9 dB) than the original
-  // and its resynthesis do. These bounds guard against regressions.
+  // Acceptance asks for ≤ 1.5 dB on this clip; the vocoder reaches 1.69 dB over its speech (1.66–1.69 over noise seeds 1–3)
+  // and 1.88 dB over the frames voiced in both (3.6 and 2.4 dB before unvoiced frames got a 30 ms window without CheapTrick's
+  // DC correction and the envelope and aperiodicity a few frames of time smoothing). What is left is mostly scatter: the
+  // resynthesis draws fresh noise (this 1961 recording is noisy, its pauses hiss, its voiced frames mostly aperiodic over
+  // 4 kHz), and every short-window analysis of noise scatters by a dB or two. Wider time smoothing reaches 1.53 dB but blurs
+  // the mel-cepstra past what alignment tolerates (see frames.ts). These bounds guard against regressions.
   it.skipIf(!existsSync(JFK_PATH))('round-trips the JFK clip: MCD, F0 and voicing of the resynthesis', () => {
     const original = analyseVoice(wavSamples(new Uint8Array(readFileSync(JFK_PATH))), 16_000);
     const again = analyseVoice(synthesizeVoice(original), VOICE_RATE);
@@ -111,8 +112,8 @@ describe('analyseVoice / synthesizeVoice', () => {
         `F0 median error ${median(cents).toFixed(1)} cents, ${(100 * gross).toFixed(1)} % over 100 cents, RMSE ${rmse.toFixed(0)} cents; ` +
         `voicing error ${(100 * voicing).toFixed(1)} %`,
     );
-    expect(mcd).toBeLessThan(4);
-    expect(mcdVoiced).toBeLessThan(2.8);
+    expect(mcd).toBeLessThan(1.8);
+    expect(mcdVoiced).toBeLessThan(2);
     // The F0 tracker jumps an octave (or a fifth) on a few vocoded frames: the median and the gross-error share say more than the RMSE.
     expect(median(cents)).toBeLessThan(15);
     expect(gross).toBeLessThan(0.08);
