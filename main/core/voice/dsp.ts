@@ -25,22 +25,54 @@ export function realCepstrum(logSpec: ArrayLike<number>, fft: ComplexFft, re: Fl
 }
 
 /**
- * Minimum-phase complex spectrum (all n bins) whose magnitude is exp(logAmp) on bins 0..n/2: the real cepstrum is folded
- * onto positive quefrencies and exponentiated back. Results in `re`/`im`.
+ * Minimum-phase spectra whose magnitudes are exp(logA) and exp(logB) on bins 0..n/2, both at once: each real cepstrum is
+ * real and even, so one inverse FFT takes logA as its real part and logB as its imaginary part; the two are folded onto
+ * positive quefrencies and one forward FFT gives both log spectra, split by conjugate symmetry, then exponentiated.
+ * Bins 0..n/2 go to aRe/aIm and bRe/bIm; `re`/`im` (length n) are scratch.
  */
-export function minimumPhaseSpectrum(logAmp: ArrayLike<number>, fft: ComplexFft, re: Float64Array, im: Float64Array): void {
+export function minimumPhasePair(
+  logA: ArrayLike<number>,
+  logB: ArrayLike<number>,
+  fft: ComplexFft,
+  scratch: { re: Float64Array; im: Float64Array },
+  a: { re: Float64Array; im: Float64Array },
+  b: { re: Float64Array; im: Float64Array },
+): void {
   const n = fft.n;
   const half = n / 2;
-  realCepstrum(logAmp, fft, re, im);
-  for (let q = 1; q < half; q++) re[q] = 2 * re[q]!;
-  for (let q = half + 1; q < n; q++) re[q] = 0;
-  im.fill(0);
+  const { re, im } = scratch;
+  for (let k = 0; k <= half; k++) {
+    re[k] = logA[k]!;
+    im[k] = logB[k]!;
+  }
+  for (let k = half + 1; k < n; k++) {
+    re[k] = logA[n - k]!;
+    im[k] = logB[n - k]!;
+  }
+  fft.inverse(re, im);
+  for (let q = 1; q < half; q++) {
+    re[q] = 2 * re[q]!;
+    im[q] = 2 * im[q]!;
+  }
+  for (let q = half + 1; q < n; q++) {
+    re[q] = 0;
+    im[q] = 0;
+  }
   fft.forward(re, im);
-  for (let k = 0; k < n; k++) {
-    const mag = Math.exp(re[k]!);
-    const ph = im[k]!;
-    re[k] = mag * Math.cos(ph);
-    im[k] = mag * Math.sin(ph);
+  for (let k = 0; k <= half; k++) {
+    const m = (n - k) % n;
+    const zr = re[k]!;
+    const zi = im[k]!;
+    const cr = re[m]!;
+    const ci = im[m]!;
+    const magA = Math.exp((zr + cr) / 2);
+    const phaseA = (zi - ci) / 2;
+    const magB = Math.exp((zi + ci) / 2);
+    const phaseB = -(zr - cr) / 2;
+    a.re[k] = magA * Math.cos(phaseA);
+    a.im[k] = magA * Math.sin(phaseA);
+    b.re[k] = magB * Math.cos(phaseB);
+    b.im[k] = magB * Math.sin(phaseB);
   }
 }
 

@@ -13,7 +13,8 @@
 // seeded noise source is ours. Deterministic for a given seed.
 
 import { aperiodicityToBins, defaultBandEdges } from './aperiodicity.js';
-import { fftOf, gaussianSource, minimumPhaseSpectrum } from './dsp.js';
+import { RealFft } from '../speech/fft.js';
+import { fftOf, gaussianSource, minimumPhasePair, phasors } from './dsp.js';
 
 export interface SynthesisOptions {
   /** Hop between frames in seconds; default 0.005. */
@@ -52,12 +53,15 @@ export function synthesize(
   const n = (envelope[0]!.length - 1) * 2;
   const half = n / 2;
   const fft = fftOf(n);
-  const pRe = new Float64Array(n);
-  const pIm = new Float64Array(n);
-  const nRe = new Float64Array(n);
-  const nIm = new Float64Array(n);
-  const wRe = new Float64Array(n);
-  const wIm = new Float64Array(n);
+  const real = new RealFft(n);
+  const scratch = { re: new Float64Array(n), im: new Float64Array(n) };
+  const periodic = { re: new Float64Array(half + 1), im: new Float64Array(half + 1) };
+  const aperiodic = { re: new Float64Array(half + 1), im: new Float64Array(half + 1) };
+  const wRe = new Float64Array(half + 1);
+  const wIm = new Float64Array(half + 1);
+  const rampRe = new Float64Array(half + 1);
+  const rampIm = new Float64Array(half + 1);
+  const signal = new Float64Array(n);
   const logP = new Float64Array(half + 1);
   const logN = new Float64Array(half + 1);
   const apBins = new Float64Array(half + 1);
@@ -95,30 +99,32 @@ export function synthesize(
       logP[k] = 0.5 * Math.log(Math.max(power * (1 - ap) * period, LOG_FLOOR));
       logN[k] = 0.5 * Math.log(Math.max(power * ap, LOG_FLOOR));
     }
+    // Half the transforms of doing each part alone: both minimum-phase responses from one pair of FFTs, the noise and
+    // the output as real FFTs, and the fractional delay as a rotation per bin rather than a cos and sin.
+    minimumPhasePair(logP, logN, fft, scratch, periodic, aperiodic);
     const start = Math.floor(p);
     const frac = p - start;
-    minimumPhaseSpectrum(logP, fft, pRe, pIm);
-    minimumPhaseSpectrum(logN, fft, nRe, nIm);
-    wRe.fill(0);
-    wIm.fill(0);
+    signal.fill(0);
     const noiseLen = Math.min(n, Math.max(1, Math.round(period)));
-    for (let t = 0; t < noiseLen; t++) wRe[t] = noise();
-    fft.forward(wRe, wIm);
-    for (let k = 0; k < n; k++) {
-      const omega = (2 * Math.PI * (k <= half ? k : k - n)) / n;
-      const c = Math.cos(omega * frac);
-      const s = -Math.sin(omega * frac);
+    for (let t = 0; t < noiseLen; t++) signal[t] = noise();
+    real.forward(signal, wRe, wIm);
+    phasors((2 * Math.PI * frac) / n, half + 1, rampRe, rampIm);
+    const { re: pRe, im: pIm } = periodic;
+    const { re: nRe, im: nIm } = aperiodic;
+    for (let k = 0; k <= half; k++) {
+      const c = rampRe[k]!;
+      const s = -rampIm[k]!;
       // periodic · e^{−jω·frac} + noiseResponse · noiseSpectrum
       const yr = pRe[k]! * c - pIm[k]! * s + (nRe[k]! * wRe[k]! - nIm[k]! * wIm[k]!);
       const yi = pRe[k]! * s + pIm[k]! * c + (nRe[k]! * wIm[k]! + nIm[k]! * wRe[k]!);
       wRe[k] = yr;
       wIm[k] = yi;
     }
-    fft.inverse(wRe, wIm);
+    real.inverse(wRe, wIm, signal);
     // The buffer is circular: its second half holds the response just before the pulse (fractional-delay pre-ringing).
     for (let t = -half; t < half; t++) {
       const at = start + t;
-      if (at >= 0 && at < length) out[at] = out[at]! + wRe[(t + n) % n]!;
+      if (at >= 0 && at < length) out[at] = out[at]! + signal[t < 0 ? t + n : t]!;
     }
   };
 
