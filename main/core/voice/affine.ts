@@ -4,6 +4,7 @@
 // frames about their means, solved by a Cholesky factorisation of the symmetric positive definite left side; then
 // A = Wᵀ and b = ȳ − A·x̄. The ridge λ is a share of each input dimension's own scatter (ridge on standardised inputs), so
 // the small high-order cepstral coefficients are not flattened by the large low-order ones.
+import { cholesky, choleskySolve } from './cholesky.js';
 import type { FramePairs } from './metrics.js';
 
 export interface AffineMap {
@@ -23,36 +24,6 @@ export interface AffineFitOptions {
 const DEFAULT_RIDGE = 1e-3;
 /** With a ridge, a constant input dimension gets at least this share of the mean scatter as λ, so it is ignored rather than singular. */
 const MIN_SCATTER_SHARE = 1e-9;
-
-/** In-place Cholesky factorisation of the symmetric d × d matrix `a` (row-major): its lower triangle becomes L, a = L·Lᵀ. */
-function cholesky(a: Float64Array, d: number): void {
-  for (let j = 0; j < d; j++) {
-    let diag = a[j * d + j]!;
-    for (let k = 0; k < j; k++) diag -= a[j * d + k]! * a[j * d + k]!;
-    if (!(diag > 0)) throw new Error('fitAffine: the source frames are collinear (too few pairs for their size?); give more pairs or a ridge');
-    const l = Math.sqrt(diag);
-    a[j * d + j] = l;
-    for (let i = j + 1; i < d; i++) {
-      let s = a[i * d + j]!;
-      for (let k = 0; k < j; k++) s -= a[i * d + k]! * a[j * d + k]!;
-      a[i * d + j] = s / l;
-    }
-  }
-}
-
-/** Solves L·Lᵀ·x = b in place for the factor of `cholesky`. */
-function choleskySolve(l: Float64Array, d: number, b: Float64Array): void {
-  for (let i = 0; i < d; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * d + k]! * b[k]!;
-    b[i] = s / l[i * d + i]!;
-  }
-  for (let i = d - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let k = i + 1; k < d; k++) s -= l[k * d + i]! * b[k]!;
-    b[i] = s / l[i * d + i]!;
-  }
-}
 
 /** Fits target[j] ≈ A·source[i] + b over the pairs [i, j] (default: frame i with frame i). */
 export function fitAffine(source: readonly ArrayLike<number>[], target: readonly ArrayLike<number>[], pairs?: FramePairs, options: AffineFitOptions = {}): AffineMap {

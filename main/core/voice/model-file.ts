@@ -18,7 +18,12 @@ const Parts = z.object({
     targetStd: z.array(z.number()),
   }),
   dims: z.object({ context: z.number().int(), bands: z.number().int(), hidden: z.number().int(), blocks: z.number().int(), residual: z.boolean() }),
-  f0: z.object({ source: LogF0, target: LogF0 }),
+  // Models trained before the learned contour existed have none and map F0 by mean and variance.
+  f0: z.object({
+    source: LogF0,
+    target: LogF0,
+    contour: z.object({ span: z.number().int().positive(), step: z.number().int().positive(), weights: z.array(z.number()) }).optional(),
+  }),
   wordsPerMinute: z.number().int().min(80).max(450),
 });
 

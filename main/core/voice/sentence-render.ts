@@ -2,7 +2,7 @@
 import { ESPEAK_SAMPLE_RATE } from '../speech/espeak.js';
 import { normaliseLoudness } from '../speech/normalise.js';
 import { VoiceConverter } from './convert.js';
-import { mapF0 } from './f0-map.js';
+import { creatorF0 } from './f0-map.js';
 import { analyseVoice, synthesizeVoice } from './frames.js';
 import { decodeVoiceModel } from './model-file.js';
 import { VOICE_RATE } from './spec.js';
@@ -33,7 +33,7 @@ export class SentenceRenderer implements SentenceRendering {
   /** The sentence as converted, not yet normalised. */
   async convert(reading: Float32Array): Promise<Float32Array> {
     const source = analyseVoice(reading, ESPEAK_SAMPLE_RATE);
-    const converted = await this.converter.convert(source, (f0) => mapF0(f0, this.parts.f0.source, this.parts.f0.target));
+    const converted = await this.converter.convert(source, (f0) => creatorF0(f0, this.parts.f0));
     return synthesizeVoice(converted);
   }
 

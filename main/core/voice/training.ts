@@ -10,7 +10,7 @@ import { type AffineMap, applyAffine, fitAffine } from './affine.js';
 import { type Alignment, alignUtterances } from './align.js';
 import { VoiceConverter } from './convert.js';
 import { type AlignedUtterance, type VoiceStats, buildVoiceDataset } from './dataset.js';
-import { type LogF0Stats, logF0Stats, mapF0 } from './f0-map.js';
+import { type VoiceF0, creatorF0, fitF0Contour, logF0Stats } from './f0-map.js';
 import { synthesizeVoice } from './frames.js';
 import { espeakVoiceFor } from './languages.js';
 import { logF0RmseCents, voicingError } from './metrics.js';
@@ -44,7 +44,7 @@ export interface VoiceTrainIo extends LoopIo {
 export interface VoiceModelParts {
   stats: VoiceStats;
   dims: VoiceNetworkDims;
-  f0: { source: LogF0Stats; target: LogF0Stats };
+  f0: VoiceF0;
   wordsPerMinute: number;
 }
 
@@ -183,7 +183,9 @@ export async function trainVoice(start: VoiceTrainStart, io: VoiceTrainIo): Prom
   const best = io.loadBest();
   if (!best) throw new Error('training finished without a best checkpoint');
 
-  const f0 = { source: logF0Stats(training.map((p) => p.source.f0)), target: logF0Stats(training.map((p) => p.target.f0)) };
+  const source = logF0Stats(training.map((p) => p.source.f0));
+  const target = logF0Stats(training.map((p) => p.target.f0));
+  const f0: VoiceF0 = { source, target, contour: fitF0Contour(pairs.map((p) => ({ source: p.source.f0, target: p.target.f0, path: p.path })), source, target) };
   const ratio = speakingRateRatio(training.map((p) => ({ source: { start: 0, end: p.defaultRateFrames }, target: { start: 0, end: p.targetSpeechFrames } })));
   const parts: VoiceModelParts = { stats: dataset.stats, dims, f0, wordsPerMinute: espeakWordsPerMinute(ratio) };
 
@@ -193,7 +195,7 @@ export async function trainVoice(start: VoiceTrainStart, io: VoiceTrainIo): Prom
   let samples: Extract<VoiceTrainOutcome, { kind: 'completed' }>['samples'] = null;
   try {
     for (const [n, { take, utterance: p }] of held.entries()) {
-      const converted: VoiceFrames = await converter.convert(p.source, (x) => mapF0(x, f0.source, f0.target));
+      const converted: VoiceFrames = await converter.convert(p.source, (x) => creatorF0(x, f0));
       const conv = distortion(converted.mcep, p);
       rows.push({
         lang: take.language,

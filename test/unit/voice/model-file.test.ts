@@ -30,6 +30,9 @@ describe('voice model file', () => {
     const decoded = decodeVoiceModel(encodeVoiceModel(weights, parts));
     expect(decoded.parts).toEqual(parts);
     expect(Buffer.from(decoded.weights).equals(Buffer.from(weights))).toBe(true);
+    // A model with the learned F0 contour keeps it; one from before it (above) decodes without and maps F0 by mean and variance.
+    const withContour = { ...parts, f0: { ...parts.f0, contour: { span: 8, step: 4, weights: [0.1, 0.5, 1, 0.2, 1, 0.1, 0] } } };
+    expect(decodeVoiceModel(encodeVoiceModel(weights, withContour)).parts).toEqual(withContour);
   });
 
   it('refuses a file that is not a voice model', () => {
