@@ -104,8 +104,8 @@ export function fitF0Contour(utterances: readonly { source: ArrayLike<number>; t
       featuresAt(source, contour, i, offsets, x);
       const y = (Math.log(target[j]!) - to.mean) / (to.std || 1);
       for (let a = 0; a < d; a++) {
-        xty[a] += x[a]! * y;
-        for (let b = 0; b <= a; b++) xtx[a * d + b] += x[a]! * x[b]!;
+        xty[a] = xty[a]! + x[a]! * y;
+        for (let b = 0; b <= a; b++) xtx[a * d + b] = xtx[a * d + b]! + x[a]! * x[b]!;
       }
       rows++;
     }
@@ -113,7 +113,7 @@ export function fitF0Contour(utterances: readonly { source: ArrayLike<number>; t
   if (rows < d) throw new Error(`fitF0Contour: ${rows} voiced frame pairs are too few to fit ${d} weights`);
   for (let a = 0; a < d; a++) {
     for (let b = 0; b < a; b++) xtx[b * d + a] = xtx[a * d + b]!;
-    xtx[a * d + a] += CONTOUR_RIDGE;
+    xtx[a * d + a] = xtx[a * d + a]! + CONTOUR_RIDGE;
   }
   cholesky(xtx, d);
   choleskySolve(xtx, d, xty);
