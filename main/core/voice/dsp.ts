@@ -107,6 +107,41 @@ export function sampleAt(samples: Float32Array, i: number): number {
   return samples[Math.min(samples.length - 1, Math.max(0, i))]!;
 }
 
+/** Half-width in samples of the `sampleAtFraction` kernel. */
+const SINC_HALF = 8;
+
+/**
+ * Sample at fractional index t by Hann-windowed sinc interpolation over 2·SINC_HALF neighbours (indices clamped to the
+ * signal's ends), the weights normalised to sum 1 so DC passes exactly. Linear or cubic interpolation would low-pass by an
+ * amount that depends on the fraction, which a comparison of two differently shifted copies reads as a mismatch.
+ * sin(π(f − j)) = (−1)^j·sin(πf), so one sine serves all taps, and the window's cosines come from one rotation per tap.
+ */
+export function sampleAtFraction(samples: Float32Array, t: number): number {
+  const base = Math.floor(t);
+  const frac = t - base;
+  if (frac === 0) return sampleAt(samples, base);
+  const s = Math.sin(Math.PI * frac) / Math.PI;
+  const step = Math.PI / SINC_HALF;
+  const rc = Math.cos(step);
+  const rs = Math.sin(step);
+  // Window cos(π·u/SINC_HALF) at u = frac − j, from j = 1 − SINC_HALF upwards (u decreasing).
+  let wc = Math.cos((frac + SINC_HALF - 1) * step);
+  let ws = Math.sin((frac + SINC_HALF - 1) * step);
+  let sign = (SINC_HALF - 1) % 2 === 0 ? 1 : -1;
+  let sum = 0;
+  let weights = 0;
+  for (let j = 1 - SINC_HALF; j <= SINC_HALF; j++) {
+    const weight = ((sign * s) / (frac - j)) * (0.5 + 0.5 * wc);
+    sum += weight * sampleAt(samples, base + j);
+    weights += weight;
+    const c = wc * rc + ws * rs;
+    ws = ws * rc - wc * rs;
+    wc = c;
+    sign = -sign;
+  }
+  return sum / weights;
+}
+
 /** Steps between exact anchors in `phasors`. */
 const PHASOR_ANCHOR = 64;
 

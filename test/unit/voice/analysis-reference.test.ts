@@ -1,4 +1,4 @@
-// Equivalence tests of the optimised voice analysis (CheapTrick in frame pairs, band aperiodicity with rotated phase ramps, table-driven mel-cepstrum) against straightforward reference implementations of the same formulas.
+// Equivalence tests of the optimised voice analysis (CheapTrick in frame pairs, band aperiodicity with rotated phase ramps and sinc taps from one sine, table-driven mel-cepstrum) against straightforward reference implementations of the same formulas.
 import { describe, expect, it } from 'vitest';
 import { bandAperiodicity, defaultBandEdges } from '../../../main/core/voice/aperiodicity.js';
 import { fftOf, realCepstrum, sampleAt } from '../../../main/core/voice/dsp.js';
@@ -96,6 +96,38 @@ function referenceCheapTrick(samples: Float32Array, f0: ArrayLike<number>): Floa
   return out;
 }
 
+/** Hann-windowed sinc interpolation over 16 neighbours, every term from Math.sin/cos, weights normalised to sum 1. */
+function referenceFraction(samples: Float32Array, t: number): number {
+  const base = Math.floor(t);
+  if (t === base) return sampleAt(samples, base);
+  let sum = 0;
+  let weights = 0;
+  for (let j = base - 7; j <= base + 8; j++) {
+    const u = t - j;
+    const weight = (Math.sin(Math.PI * u) / (Math.PI * u)) * (0.5 + 0.5 * Math.cos((Math.PI * u) / 8));
+    sum += weight * sampleAt(samples, j);
+    weights += weight;
+  }
+  return sum / weights;
+}
+
+/** F0 at sample position u: the frames' F0 within ±6 frames of `frame`, held past an unvoiced frame or a jump over 15 %, linear between frames. */
+function referenceContourHz(f0: ArrayLike<number>, frame: number, u: number): number {
+  const value = (j: number): number => {
+    let kept = f0[frame]!;
+    const direction = Math.sign(j - frame);
+    for (let k = frame + direction; direction !== 0 && k !== j + direction; k += direction) {
+      const hz = k >= 0 && k < f0.length ? f0[k]! : 0;
+      if (!(hz > 0) || hz > kept * 1.15 || hz < kept / 1.15) break;
+      kept = hz;
+    }
+    return kept;
+  };
+  const x = Math.min(frame + 6, Math.max(frame - 6, u / 120));
+  const j = Math.min(frame + 5, Math.floor(x));
+  return value(j) + (value(j + 1) - value(j)) * (x - j);
+}
+
 /** Band aperiodicity one frame at a time with every phase term from Math.cos/sin (the measure aperiodicity.ts documents). */
 function referenceAperiodicity(samples: Float32Array, f0: ArrayLike<number>): Float32Array[] {
   const edges = defaultBandEdges(SR);
@@ -106,14 +138,15 @@ function referenceAperiodicity(samples: Float32Array, f0: ArrayLike<number>): Fl
     const period = SR / hz;
     const halfLen = Math.round(1.5 * period);
     const n = 2 ** Math.ceil(Math.log2(2 * halfLen + 1));
-    const lag = Math.round(period);
     const a0 = Math.round(frame * 0.005 * SR) - Math.round(period / 2);
     const re = new Float64Array(n);
     const im = new Float64Array(n);
     for (let i = -halfLen; i <= halfLen; i++) {
       const w = 0.5 + 0.5 * Math.cos((Math.PI * i) / (halfLen + 1));
       re[(i + n) % n] = w * sampleAt(samples, a0 + i);
-      im[(i + n) % n] = w * sampleAt(samples, a0 + lag + i);
+      let local = SR / referenceContourHz(f0, frame, a0 + i);
+      for (let iteration = 0; iteration < 2; iteration++) local = SR / referenceContourHz(f0, frame, a0 + i + local / 2);
+      im[(i + n) % n] = w * referenceFraction(samples, a0 + i + local);
     }
     fftOf(n).forward(re, im);
     const half = n / 2;
@@ -134,10 +167,10 @@ function referenceAperiodicity(samples: Float32Array, f0: ArrayLike<number>): Fl
       for (let k = lo; k <= hi; k++) sum += crossRe[k]! * Math.cos((2 * Math.PI * k * d) / n) - crossIm[k]! * Math.sin((2 * Math.PI * k * d) / n);
       return sum;
     };
-    let bestD = lag - period;
+    let bestD = 0;
     let best = -Infinity;
     for (let s = -10; s <= 10; s++) {
-      const d = lag - period + (s / 10) * 0.02 * period;
+      const d = (s / 10) * 0.02 * period;
       const sum = correlation(d, 0, half);
       if (sum > best) [best, bestD] = [sum, d];
     }
