@@ -338,5 +338,9 @@ export function createHandlers(studio: Studio, transport: Transport): Handlers {
     // A locked identity is refused by the ledger's signer, as for a grant: the key never leaves the main process.
     'ledger.approve': ({ request, networkId, twinTokenId, epoch }) =>
       studio.ledger.approveAsValidator(request, { twinTokenId: twinTokenId ?? parseLicenceRequest(request).twin, networkId, ...(epoch === undefined ? {} : { epoch }) }),
+    // Signed, paid and kept as this studio's identity: each is refused while it is locked, as a grant is.
+    'ledger.request': ({ networkId, ...fields }) => studio.ledger.request({ ...fields, ...(networkId === undefined ? {} : { networkId }) }),
+    'ledger.pay': ({ request, networkId, maxFeeWei }) => studio.ledger.payFee(request, networkId, maxFeeWei === undefined ? {} : { maxFeeWei: BigInt(maxFeeWei) }),
+    'ledger.hold': ({ licence, twinId }) => studio.ledger.holdLicence(licence, twinId),
   };
 }

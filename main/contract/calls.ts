@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ComposeOutput, ComposeOutputId, ComposeProject, ComposeProjectId, ComposeRenderOptions, ComposeScript, VerifyVerdict } from './compose.js';
 import { AppInfo, DoctorReport, Job, JobId, JobKind, LossPoint, PromptScript, Recipe, Settings, StoreStats, Take, TakeId, TakeKind, TrackedFace, TrainOptions, RecordingId, ConsentId, ConsentRecord, InterruptedRecording, BlobDigest, VoiceModel, VoiceSayOptions, VoiceTrainOptions, FaceModel, FaceRenderOptions, FaceTrainOptions, EthAddress, IdentityStatus, Passphrase, RecoveryWords, FaceModelId, VoiceModelId, TwinId, TwinDigest, TwinSummary, TwinVerification, TwinRulesDraft, TwinRuleError, TwinPublicKey, StudioFilePath, RegistryUrl, RegistryRepository, RegistryTag, RegistryReference, RegistryToken, ChainNetwork, ChainNetworkInput, ChainOutboxItem, ChainPlan, ChainPublishResult, ChainStatus, NetworkId, LedgerHash, LedgerFileInput, LicenceEvaluation, LicenceGrantOutcome, LicenceRecord, LicenceRevocation, StoredReceipt, ReceiptAnchorResult, ReceiptProof, ProofVerification } from './models.js';
-import { DecimalString, LicenceApproval } from './models.js';
+import { DecimalString, LicenceApproval, LicenceFeePayment, LicenceRequest, LicenceRequestFields } from './models.js';
 
 const NoInput = z.object({}).strict();
 
@@ -217,6 +217,16 @@ export const calls = {
       .strict(),
     output: LicenceApproval,
   },
+  /** A licence request from this studio's identity, as the licensee sends it to the twin's owner; bound to the twin's token on the network when one is named. */
+  'ledger.request': { input: LicenceRequestFields, output: LicenceRequest },
+  /**
+   * Queues paying a licence's fee into the registry's escrow, exactly what the registry asks: refused above maxFeeWei,
+   * when the network cannot be read, the twin is not minted or the licence is approved or revoked. Nothing is queued,
+   * with the reason in the message, when the licence is free or its fee already paid; publishing sends what is queued.
+   */
+  'ledger.pay': { input: z.object({ request: LedgerFileInput, networkId: NetworkId, maxFeeWei: DecimalString.optional() }).strict(), output: LicenceFeePayment },
+  /** Keeps a licence this studio's identity was granted for an imported twin, so renders can be made under it. */
+  'ledger.hold': { input: z.object({ licence: LedgerFileInput, twinId: TwinId }).strict(), output: LicenceRecord },
   /** Saved scripts, most recently changed first. */
   'compose.projects': { input: NoInput, output: z.array(ComposeProject) },
   'compose.create': { input: z.object({ script: ComposeScript }).strict(), output: ComposeProject },

@@ -750,6 +750,33 @@ export const LicenceRevocation = z.object({
 });
 export type LicenceRevocation = z.infer<typeof LicenceRevocation>;
 
+/** The most renders one licence may allow; the studio's evaluation refuses more. */
+export const MAX_LICENCE_RENDERS = 1_000_000;
+
+/** What a licensee asks for; the studio adds their address and public key and, with a network, the twin's token there. */
+export const LicenceRequestFields = z
+  .object({
+    twin: TwinDigest,
+    purpose: TwinPurpose,
+    languages: z.array(z.string().trim().min(1).max(35)).min(1, 'name at least one language').max(50, 'at most 50 languages'),
+    term: z.object({ from: z.iso.datetime({ error: 'a UTC time such as 2027-03-01T00:00:00Z' }), to: z.iso.datetime({ error: 'a UTC time such as 2027-03-01T00:00:00Z' }) }).strict(),
+    maxRenders: z.number().int('a whole number of renders').min(1, 'at least 1 render').max(MAX_LICENCE_RENDERS, `at most ${MAX_LICENCE_RENDERS.toLocaleString('en')} renders`),
+    networkId: NetworkId.optional(),
+  })
+  .strict()
+  // Refused here rather than in the owner's evaluation, so the licensee never sends a request that cannot be granted.
+  .refine((fields) => Date.parse(fields.term.from) < Date.parse(fields.term.to), { path: ['term', 'to'], message: 'the term must end after it starts' });
+export type LicenceRequestFields = z.infer<typeof LicenceRequestFields>;
+
+/** What paying a licence's fee did: queued (publishing sends it), or nothing to pay and why. */
+export const LicenceFeePayment = z.object({
+  /** The queued requestLicense entry; null when the licence is free or its fee already paid. */
+  outboxId: z.string().nullable(),
+  feeWei: DecimalString,
+  message: z.string(),
+});
+export type LicenceFeePayment = z.infer<typeof LicenceFeePayment>;
+
 /** A usage receipt: one rendered file, signed by its renderer. */
 export const UsageReceipt = z.object({
   schema: z.string(),

@@ -1,13 +1,16 @@
 // Licenses screen: a twin's licence requests checked against its rules, approved and granted or revoked, its usage
-// receipts anchored, proved and verified, and a validator's approval of someone else's request signed; renderer.
+// receipts anchored, proved and verified, a validator's approval of someone else's request signed, and a licensee's
+// own requests made, paid for and kept; renderer.
 import { useState } from 'react';
 import { useCall } from '../client.js';
 import { Button, EmptyState, ErrorBanner } from '../design/index.js';
 import { ScreenHeader } from './ScreenHeader.js';
 import { ApproveAsValidator } from './licenses/ApproveAsValidator.js';
+import { AsLicensee } from './licenses/AsLicensee.js';
 import { EvaluateRequest } from './licenses/EvaluateRequest.js';
 import { LedgerSection } from './licenses/LedgerSection.js';
 import { LicenceList } from './licenses/LicenceList.js';
+import { TwinOptions } from './licenses/controls.js';
 import { IdentityGate, useIdentity } from './twin/IdentityGate.js';
 
 export function LicensesScreen() {
@@ -24,7 +27,8 @@ export function LicensesScreen() {
     <>
       <ScreenHeader title="Licenses">
         Check licence requests against your twin's rules, collect validators' approvals, grant or revoke licences, and anchor and prove the usage receipts of
-        every render. As a validator of someone else's twin, sign your approval of their licensee's request.
+        every render. As a validator of someone else's twin, sign your approval of their licensee's request; as a licensee, ask for a licence, pay its fee
+        and keep the licence you are granted.
       </ScreenHeader>
       <IdentityGate identity={identity} />
       {twins.error ? <ErrorBanner error={twins.error} onRetry={twins.reload} /> : null}
@@ -52,11 +56,7 @@ export function LicensesScreen() {
             <label className="field" htmlFor="licenses-twin">
               Twin
               <select id="licenses-twin" value={twin.id} onChange={(e) => setChosenId(e.target.value)}>
-                {list.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name} ({t.id})
-                  </option>
-                ))}
+                <TwinOptions twins={list} />
               </select>
             </label>
             <label className="field" htmlFor="licenses-network">
@@ -84,8 +84,9 @@ export function LicensesScreen() {
           <LedgerSection key={`ledger-${twin.id}`} twin={twin} networkId={networkId} />
         </>
       )}
-      {/* A validator approves twins they do not hold, so this stands whether or not this studio has a twin of its own. */}
+      {/* Validators and licensees act on twins they do not own, so these stand whether or not this studio has a twin of its own. */}
       <ApproveAsValidator networks={networks.data} unlocked={identity.unlocked} address={identity.address} />
+      <AsLicensee networks={networks.data} twins={twins.data} unlocked={identity.unlocked} address={identity.address} onHeld={licences.reload} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 // The Licenses screen's file handling: a JSON file pasted or loaded (read as text in the browser, never uploaded
 // by path) and a JSON value saved as a download; renderer.
 import { useId } from 'react';
+import { useToast } from '../../design/index.js';
 
 /** Saves the value as a pretty-printed JSON file through the browser's download. */
 export function downloadJson(fileName: string, value: unknown): void {
@@ -11,6 +12,17 @@ export function downloadJson(fileName: string, value: unknown): void {
   link.click();
   // The click starts the download asynchronously; revoking at once could cancel it.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Copies a value as pretty-printed JSON, saying so in a toast: `what` names it ("Approval"). */
+export function useCopyJson(): (value: unknown, what: string) => void {
+  const toast = useToast();
+  return (value, what) => {
+    navigator.clipboard.writeText(`${JSON.stringify(value, null, 2)}\n`).then(
+      () => toast(`${what} copied`, 'success'),
+      () => toast('Could not copy: save the file instead', 'error'),
+    );
+  };
 }
 
 export interface JsonFileFieldProps {

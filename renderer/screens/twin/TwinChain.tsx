@@ -1,12 +1,11 @@
 // One twin on chain: mint it on a network (signed offline, queued), its outbox entries and their states, and publishing
 // the queue after a confirmation that lists each transaction with its gas and fee; renderer.
 import { useState } from 'react';
-import { LikenessError } from '../../../main/contract/errors.js';
-import type { ChainNetwork, ChainOutboxItem, ChainPlan, TwinSummary } from '../../../main/contract/models.js';
+import type { ChainNetwork, ChainOutboxItem, TwinSummary } from '../../../main/contract/models.js';
 import { useCall, useClient } from '../../client.js';
-import { Button, ErrorBanner, useToast } from '../../design/index.js';
-import { ConfirmDialog } from './ConfirmDialog.js';
+import { Button, ErrorBanner } from '../../design/index.js';
 import type { SigningRight } from './TwinActions.js';
+import { STATE_BADGES, usePublish } from './publish.js';
 import { asError, formatWhen } from './shared.js';
 
 const KIND_LABELS: Record<ChainOutboxItem['kind'], string> = {
@@ -19,18 +18,6 @@ const KIND_LABELS: Record<ChainOutboxItem['kind'], string> = {
   revoke: 'Licence revocation',
   anchor: 'Usage receipts',
 };
-
-const STATE_BADGES: Record<ChainOutboxItem['state'], string> = {
-  queued: 'badge-queued',
-  sent: 'badge-running',
-  done: 'badge-completed',
-  failed: 'badge-failed',
-};
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** Gas in digit groups; it is a small whole number that came as a decimal string. */
-const formatGas = (gas: string) => BigInt(gas).toLocaleString();
 
 function networkOf(networks: readonly ChainNetwork[], chainId: number): string {
   return networks.find((n) => n.chainId === chainId)?.name ?? `chain ${chainId}`;
@@ -82,37 +69,6 @@ function OutboxTable({ items, networks }: { items: ChainOutboxItem[]; networks: 
   );
 }
 
-function PlanTable({ plan }: { plan: ChainPlan }) {
-  return (
-    <table className="report" aria-label="Transactions to send">
-      <thead>
-        <tr>
-          <th scope="col">Transaction</th>
-          <th scope="col">Gas</th>
-          <th scope="col">Fee</th>
-        </tr>
-      </thead>
-      <tbody>
-        {plan.transactions.map((t) => (
-          <tr key={t.item.id}>
-            <td>{t.description}</td>
-            <td>{formatGas(t.gas)}</td>
-            <td>{t.feeEth} ETH</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row" colSpan={2}>
-            In all
-          </th>
-          <td>{plan.totalFeeEth} ETH</td>
-        </tr>
-      </tfoot>
-    </table>
-  );
-}
-
 export interface TwinChainProps {
   twin: TwinSummary;
   /** Minting signs as the twin's owner. */
@@ -123,17 +79,13 @@ export interface TwinChainProps {
 
 export function TwinChain({ twin, right, unlocked }: TwinChainProps) {
   const client = useClient();
-  const toast = useToast();
   const networks = useCall('chain.networks', {});
   const outbox = useCall('chain.outbox', { twinId: twin.id });
   const [networkId, setNetworkId] = useState('local');
   const [minting, setMinting] = useState(false);
-  const [planning, setPlanning] = useState(false);
-  const [publishing, setPublishing] = useState(false);
   const [note, setNote] = useState<string>();
   const [error, setError] = useState<Error>();
-  const [plan, setPlan] = useState<ChainPlan>();
-  const [planError, setPlanError] = useState<Error>();
+  const publishing = usePublish(networkId, { onChanged: outbox.reload, onError: setError, onNote: setNote });
   const list = networks.data ?? [];
   const chosen = list.find((n) => n.id === networkId);
   const id = `twin-chain-${twin.id}`;
@@ -154,49 +106,10 @@ export function TwinChain({ twin, right, unlocked }: TwinChainProps) {
       .finally(() => setMinting(false));
   };
 
-  /** Asks the studio what publishing would send; entries it settled or found refused show in the list. */
-  const review = (onPlan: (next: ChainPlan) => void) => {
-    setPlanning(true);
-    client
-      .call('chain.plan', { networkId })
-      .then(
-        (next) => {
-          outbox.reload();
-          onPlan(next);
-        },
-        (e: unknown) => setError(asError(e)),
-      )
-      .finally(() => setPlanning(false));
-  };
-
   const startPublish = () => {
     setError(undefined);
     setNote(undefined);
-    setPlanError(undefined);
-    review((next) => {
-      if (next.transactions.length > 0) setPlan(next);
-      else setNote(`Nothing to send on ${next.network.name}${next.settled.length > 0 ? `: ${plural(next.settled.length, 'entry')} found already done` : ''}${next.failed.length > 0 ? `; ${plural(next.failed.length, 'entry')} refused by the chain` : ''}.`);
-    });
-  };
-
-  const publish = (reviewed: ChainPlan) => {
-    setPublishing(true);
-    setPlanError(undefined);
-    client
-      .call('chain.publish', { networkId: reviewed.network.id, confirm: true, planned: reviewed.transactions.length })
-      .then(
-        (result) => {
-          setPlan(undefined);
-          toast(`Published on ${result.network.name}: ${result.sent.length} sent${result.failed.length > 0 ? `, ${result.failed.length} refused` : ''}`, result.failed.length > 0 ? 'error' : 'success');
-          outbox.reload();
-        },
-        (e: unknown) => {
-          setPlanError(asError(e));
-          // The queue changed under the review: show the new plan to confirm instead.
-          if (e instanceof LikenessError && e.code === 'conflict') review((next) => setPlan(next.transactions.length > 0 ? next : undefined));
-        },
-      )
-      .finally(() => setPublishing(false));
+    publishing.start();
   };
 
   const items = outbox.data ?? [];
@@ -224,7 +137,7 @@ export function TwinChain({ twin, right, unlocked }: TwinChainProps) {
         <Button variant="primary" onClick={mint} busy={minting} disabled={!right.can || !chosen}>
           Mint
         </Button>
-        <Button onClick={startPublish} busy={planning && !plan} disabled={!unlocked || !chosen} aria-describedby={`${id}-publish-help`}>
+        <Button onClick={startPublish} busy={publishing.reviewing} disabled={!unlocked || !chosen} aria-describedby={`${id}-publish-help`}>
           Publish…
         </Button>
       </div>
@@ -246,25 +159,7 @@ export function TwinChain({ twin, right, unlocked }: TwinChainProps) {
       ) : (
         <OutboxTable items={items} networks={list} />
       )}
-      <ConfirmDialog
-        open={plan !== undefined}
-        title={plan ? `Send ${plural(plan.transactions.length, 'transaction')} to ${plan.network.name}?` : 'Send transactions?'}
-        confirmLabel={plan ? `Send ${plural(plan.transactions.length, 'transaction')}` : 'Send'}
-        busy={publishing || planning}
-        onConfirm={() => plan && publish(plan)}
-        onCancel={() => setPlan(undefined)}
-      >
-        {plan ? (
-          <>
-            <p>
-              Everything queued on {plan.network.name}, for every twin, in the order it is sent. Fees are estimated at the network's gas price now; nothing is
-              sent unless you confirm, and a sent transaction cannot be taken back.
-            </p>
-            <PlanTable plan={plan} />
-          </>
-        ) : null}
-        {planError ? <ErrorBanner error={planError} onDismiss={() => setPlanError(undefined)} /> : null}
-      </ConfirmDialog>
+      {publishing.dialog}
     </section>
   );
 }

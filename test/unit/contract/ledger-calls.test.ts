@@ -16,7 +16,7 @@ const RECEIPT = { schema: 'likeness.receipt/v1', twin: DIGEST, licence: 'owner',
 describe('ledger call schemas', () => {
   it('defines every ledger call', () => {
     expect(Object.keys(calls).filter((name) => name.startsWith('ledger.')).sort()).toEqual(
-      ['ledger.licences', 'ledger.evaluate', 'ledger.grant', 'ledger.revoke', 'ledger.receipts', 'ledger.anchor', 'ledger.prove', 'ledger.verifyProof', 'ledger.approve'].sort(),
+      ['ledger.licences', 'ledger.evaluate', 'ledger.grant', 'ledger.revoke', 'ledger.receipts', 'ledger.anchor', 'ledger.prove', 'ledger.verifyProof', 'ledger.approve', 'ledger.request', 'ledger.pay', 'ledger.hold'].sort(),
     );
   });
 
@@ -42,8 +42,26 @@ describe('ledger call schemas', () => {
     expect(accepts('ledger.approve', { request: '{}', networkId: 'local', epoch: -1 })).toBe(false);
     expect(accepts('ledger.approve', { request: '{}', networkId: 'local', epoch: 1.5 })).toBe(false);
     expect(accepts('ledger.approve', { request: '{}' })).toBe(false);
+    expect(accepts('ledger.pay', { request: '{}', networkId: 'local', maxFeeWei: '0.05' })).toBe(false);
+    expect(accepts('ledger.hold', { licence: '{}', twinId: 'twin_x' })).toBe(false);
     expect(accepts('ledger.licences', {})).toBe(true);
     expect(accepts('ledger.receipts', { twinId: TWIN })).toBe(true);
+  });
+
+  it("checks a licensee's request, payment and licence to keep", () => {
+    const fields = { twin: DIGEST, purpose: 'education', languages: ['en'], term: { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' }, maxRenders: 5 };
+    expect(accepts('ledger.request', fields)).toBe(true);
+    expect(accepts('ledger.request', { ...fields, networkId: 'sepolia' })).toBe(true);
+    expect(accepts('ledger.request', { ...fields, term: { from: fields.term.to, to: fields.term.from } })).toBe(false);
+    expect(accepts('ledger.request', { ...fields, languages: [] })).toBe(false);
+    expect(accepts('ledger.request', { ...fields, maxRenders: 0 })).toBe(false);
+    expect(accepts('ledger.request', { ...fields, purpose: 'spying' })).toBe(false);
+    expect(accepts('ledger.request', { ...fields, licensee: ADDRESS })).toBe(false);
+    expect(accepts('ledger.pay', { request: { a: 1 }, networkId: 'local', maxFeeWei: '10000000000000000' })).toBe(true);
+    expect(accepts('ledger.pay', { request: '{}', networkId: 'local' })).toBe(true);
+    expect(accepts('ledger.hold', { licence: '{}', twinId: TWIN })).toBe(true);
+    expect(answers('ledger.pay', { outboxId: null, feeWei: '0', message: 'free' })).toBe(true);
+    expect(answers('ledger.pay', { outboxId: 'out_1', feeWei: 10n, message: 'queued' })).toBe(false);
   });
 
   it('answers token ids as decimal strings only', () => {
