@@ -1,6 +1,7 @@
 // The twin's licence requests with their state; for each, validators' approval files added with the count so far,
 // Grant (the grant file to download, the key envelope added, the approval queued) and Revoke after a confirmation
 // that says plainly what revocation cannot stop; renderer.
+import { formatEther } from 'ethers';
 import { useState } from 'react';
 import type { LicenceGrantOutcome, LicenceRecord, LicenceState, TwinSummary } from '../../../main/contract/models.js';
 import { useClient } from '../../client.js';
@@ -56,6 +57,7 @@ function LicenceItem({ record, twin, networkId, unlocked, onChanged }: LicenceIt
   const [reminder, setReminder] = useState<string>();
   const { request, licenseHash, state } = record;
   const { addresses, threshold } = twin.rules.validators;
+  const fee = BigInt(twin.rules.licenceFee?.amountWei ?? '0');
   const counted = approvalCount(approvals, licenseHash, addresses);
   const id = `licence-${licenseHash.slice(2, 14)}`;
   const grantFile = `likeness-licence-${licenseHash.slice(2, 14)}.json`;
@@ -110,6 +112,12 @@ function LicenceItem({ record, twin, networkId, unlocked, onChanged }: LicenceIt
         Licence <code style={{ wordBreak: 'break-all' }}>{licenseHash}</code>
       </p>
       {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+      {state === 'requested' && fee > 0n ? (
+        <p style={{ margin: 0 }}>
+          The rules ask a fee of <strong>{formatEther(fee)} ETH</strong>: the licensee pays it into the registry's escrow, Grant first checks on the chain that it is
+          there, and it reaches you when the approval is recorded.
+        </p>
+      ) : null}
       {state === 'requested' ? (
         <>
           {threshold === 0 ? (
