@@ -10,17 +10,28 @@ async function serveLane(): Promise<void> {
   if (!port) throw new Error('a voice lane must run in a worker thread');
   const send = (message: FromLane, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   const start = workerData as LaneStart;
+  let renderer: SentenceRenderer | undefined;
+  // The sentence in progress: closing waits for it, since the model must not be released under a running inference.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  port.on('message', (message: ToLane) => {
+    if (message.type === 'close') {
+      void inFlight
+        .then(() => renderer?.close())
+        .finally(() => port.close());
+      return;
+    }
+    if (!renderer) return;
+    inFlight = renderer.render(message.reading, message.leadSamples).then(
+      (samples) => send({ type: 'rendered', id: message.id, samples }, [samples.buffer as ArrayBuffer]),
+      (error: unknown) => send({ type: 'failed', id: message.id, message: messageOf(error) }),
+    );
+  });
   try {
-    const renderer = await SentenceRenderer.open(start.model, { threads: start.threads });
-    port.on('message', (message: ToLane) => {
-      renderer.render(message.reading, message.leadSamples).then(
-        (samples) => send({ type: 'rendered', id: message.id, samples }, [samples.buffer as ArrayBuffer]),
-        (error: unknown) => send({ type: 'failed', id: message.id, message: messageOf(error) }),
-      );
-    });
+    renderer = await SentenceRenderer.open(start.model, { threads: start.threads });
     send({ type: 'ready' });
   } catch (error) {
     send({ type: 'fatal', message: messageOf(error) });
+    port.close();
   }
 }
 

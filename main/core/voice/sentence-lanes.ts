@@ -13,7 +13,7 @@ export interface LaneStart {
   threads?: number;
 }
 
-export type ToLane = { type: 'render'; id: number; reading: Float32Array; leadSamples: number };
+export type ToLane = { type: 'render'; id: number; reading: Float32Array; leadSamples: number } | { type: 'close' };
 
 export type FromLane =
   | { type: 'ready' }
@@ -34,9 +34,16 @@ function laneUrl(): URL {
   return new URL(import.meta.url.endsWith('.cjs') ? './voice-lane.cjs' : './sentence-lane.dev.mjs', import.meta.url);
 }
 
+/**
+ * How long a closing lane may take to finish its sentence and release its model before it is stopped. Stopping a
+ * thread whose onnxruntime session is still open can abort the whole process as the session is torn down.
+ */
+const LANE_CLOSE_GRACE_MS = 10_000;
+
 class Lane {
   busy: Job | undefined;
   private failure: Error | undefined;
+  private exited = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -53,7 +60,10 @@ class Lane {
         else lane.settle(message);
       });
       worker.on('error', (error) => lane.fail(error, reject));
-      worker.on('exit', (code) => lane.fail(new Error(`a voice lane stopped unexpectedly (exit code ${code})`), reject));
+      worker.on('exit', (code) => {
+        lane.exited = true;
+        lane.fail(new Error(`a voice lane stopped unexpectedly (exit code ${code})`), reject);
+      });
     });
   }
 
@@ -66,11 +76,17 @@ class Lane {
     this.worker.postMessage({ type: 'render', id: job.id, reading: job.reading, leadSamples: job.leadSamples } satisfies ToLane, [job.reading.buffer as ArrayBuffer]);
   }
 
+  /** Asks the lane to finish, release its model and end; stops it only if it has not within the grace period. */
   async close(): Promise<void> {
     this.failure ??= new Error('the voice lanes are closed');
     this.busy?.reject(this.failure);
     this.busy = undefined;
-    await this.worker.terminate();
+    if (this.exited) return;
+    const ended = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ type: 'close' } satisfies ToLane);
+    const timer = setTimeout(() => void this.worker.terminate(), LANE_CLOSE_GRACE_MS);
+    await ended;
+    clearTimeout(timer);
   }
 
   private settle(message: Extract<FromLane, { id: number }>): void {
