@@ -25,6 +25,22 @@ export function realCepstrum(logSpec: ArrayLike<number>, fft: ComplexFft, re: Fl
 }
 
 /**
+ * Two half spectra (bins 0..n/2) extended to even length-n sequences, `a` as the real part and `b` as the imaginary:
+ * one inverse FFT then gives both real cepstra.
+ */
+export function evenExtensionPair(a: ArrayLike<number>, b: ArrayLike<number>, n: number, re: Float64Array, im: Float64Array): void {
+  const half = n / 2;
+  for (let k = 0; k <= half; k++) {
+    re[k] = a[k]!;
+    im[k] = b[k]!;
+  }
+  for (let k = half + 1; k < n; k++) {
+    re[k] = a[n - k]!;
+    im[k] = b[n - k]!;
+  }
+}
+
+/**
  * Minimum-phase spectra whose magnitudes are exp(logA) and exp(logB) on bins 0..n/2, both at once: each real cepstrum is
  * real and even, so one inverse FFT takes logA as its real part and logB as its imaginary part; the two are folded onto
  * positive quefrencies and one forward FFT gives both log spectra, split by conjugate symmetry, then exponentiated.
@@ -41,14 +57,7 @@ export function minimumPhasePair(
   const n = fft.n;
   const half = n / 2;
   const { re, im } = scratch;
-  for (let k = 0; k <= half; k++) {
-    re[k] = logA[k]!;
-    im[k] = logB[k]!;
-  }
-  for (let k = half + 1; k < n; k++) {
-    re[k] = logA[n - k]!;
-    im[k] = logB[n - k]!;
-  }
+  evenExtensionPair(logA, logB, n, re, im);
   fft.inverse(re, im);
   for (let q = 1; q < half; q++) {
     re[q] = 2 * re[q]!;

@@ -14,7 +14,7 @@
 // Scale: for a harmonic of amplitude A the envelope is ≈ A²·fs/(4·F0) (a two-sided power spectral density per sample),
 // which is what `synthesize` (synthesis.ts) expects, and white noise of variance σ² gives ≈ σ².
 
-import { defaultFftSize, fftOf, phasors, sampleAt, unpackRealPair } from './dsp.js';
+import { defaultFftSize, evenExtensionPair, fftOf, phasors, sampleAt, unpackRealPair } from './dsp.js';
 
 export interface EnvelopeOptions {
   /** Hop between frames in seconds; default 0.005 (frame i is centred at i · frameSeconds). */
@@ -81,14 +81,7 @@ export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayL
     work.smoothedLogPower(powerA, hzA, sampleRate, voiced(frame), logA);
     work.smoothedLogPower(powerB, hzB, sampleRate, paired ? voiced(frame + 1) : voiced(frame), logB);
     // Real cepstra of the even extensions.
-    for (let k = 0; k <= half; k++) {
-      re[k] = logA[k]!;
-      im[k] = logB[k]!;
-    }
-    for (let k = half + 1; k < n; k++) {
-      re[k] = logA[n - k]!;
-      im[k] = logB[n - k]!;
-    }
+    evenExtensionPair(logA, logB, n, re, im);
     fft.inverse(re, im);
     work.lifter(re, hzA, sampleRate, q1);
     work.lifter(im, hzB, sampleRate, q1);

@@ -7,6 +7,7 @@ import { RegistryClient, twinTokenId } from '../../../main/core/chain/registry.j
 import type { Studio } from '../../../main/core/studio.js';
 import { defaultRules } from '../../../main/core/twin/rules/schema.js';
 import { openCreatorStudio, type CreatorStudio } from '../../fixtures/stored-voice-model.js';
+import { publishKillingChain } from '../../support/kill-chain.js';
 
 
 let studio: Studio;
@@ -163,16 +164,7 @@ describe('mint and publish', () => {
   it('loses nothing and mints once when anvil is killed with SIGKILL right after the transaction is sent', async () => {
     const twinId = await sealTwin('Killed');
     const item = await studio.chain.mint(twinId, 'local');
-    const chain = await studio.chain.localChain();
-    await expect(
-      studio.chain.publish('local', {
-        confirm: () => true,
-        afterSend: () => {
-          process.kill(chain.pid!, 'SIGKILL');
-        },
-      }),
-    ).rejects.toThrow();
-    await chain.exited;
+    await publishKillingChain(studio);
     expect(studio.chain.outbox.require(item.id).state).toBe('sent');
 
     const resumed = await studio.chain.publish('local', { confirm: () => true });

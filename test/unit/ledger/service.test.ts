@@ -17,6 +17,7 @@ import { openTwin } from '../../../main/core/twin/open.js';
 import { defaultRules } from '../../../main/core/twin/rules/schema.js';
 import { tempDir } from '../../support/tmp.js';
 import { openCreatorStudio, type CreatorStudio } from '../../fixtures/stored-voice-model.js';
+import { publishKillingChain } from '../../support/kill-chain.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -253,16 +254,7 @@ describe('licences and receipts through the ledger service', { timeout: 120_000 
     writeFileSync(file, randomBytes(5_000));
     const receipt = await studio.ledger.issue({ twinId: creatorTwin.twinId, outputPath: file, purpose: 'education', language: 'en', licenseHash });
     const anchored = await studio.ledger.anchor(creatorTwin.twinId, 'local');
-    const chain = await studio.chain.localChain();
-    await expect(
-      studio.chain.publish('local', {
-        confirm: () => true,
-        afterSend: () => {
-          process.kill(chain.pid!, 'SIGKILL');
-        },
-      }),
-    ).rejects.toThrow();
-    await chain.exited;
+    await publishKillingChain(studio);
     expect(studio.chain.outbox.require(approval.outboxId).state).toBe('sent');
     expect(studio.chain.outbox.require(anchored.outboxId).state).toBe('queued');
 
