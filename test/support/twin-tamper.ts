@@ -410,7 +410,7 @@ export class Tamperer {
     const old = twin!.signatures[0]!;
     const owner = claimImpostor ? impostor.address : twin!.descriptor.owner;
     const signature = await signManifest(impostor, twin!.manifestDigest, owner);
-    writeReferrer(this.dir, 'signature', { schema: 'likeness.twin-signature/v1', manifestDigest: twin!.manifestDigest, owner, signature }, twin!.manifestEntry);
+    await writeReferrer(this.dir, 'signature', { schema: 'likeness.twin-signature/v1', manifestDigest: twin!.manifestDigest, owner, signature }, twin!.manifestEntry);
     updateTwinIndex(this.dir, [], new Set([old.entry.digest]));
     rmSync(blobPath(this.dir, old.entry.digest));
     rmSync(blobPath(this.dir, old.payloadDescriptor.digest));
@@ -425,7 +425,7 @@ export class Tamperer {
     const issuedAt = Math.floor(now.getTime() / 1000);
     const manifestDigest = twin!.manifestDigest;
     const signature = await signRulesVersion(impostor, { manifestDigest, rulesDigest: digest, version, issuedAt });
-    writeReferrer(
+    await writeReferrer(
       this.dir,
       'rules',
       { schema: 'likeness.twin-rules/v1', manifestDigest, version, issuedAt, rules, rulesDigest: digest, signer: impostor.address, signature },

@@ -1,7 +1,8 @@
 // The twin layout's index.json, always written in canonical form (load.ts refuses any other form); main process and CLI.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../store/atomic.js';
+import { stageFile, writeFileAtomic } from '../store/atomic.js';
+import type { StagedFile } from '../store/atomic.js';
 import { indexEntry, JSON_LIMITS, jsonBytes, TWIN_REF_NAME } from './format.js';
 import { parseJsonLimited } from './oci/json-limits.js';
 import { INDEX_MEDIA_TYPE, parseIndex, parseManifest } from './oci/types.js';
@@ -11,16 +12,29 @@ export function readTwinIndex(dir: string): ImageIndex {
   return parseIndex(parseJsonLimited(readFileSync(join(dir, 'index.json'), 'utf8'), JSON_LIMITS));
 }
 
-export function writeTwinIndex(dir: string, manifests: readonly Descriptor[]): void {
+function indexBytes(manifests: readonly Descriptor[]): Uint8Array {
   const index: ImageIndex = { schemaVersion: 2, mediaType: INDEX_MEDIA_TYPE, manifests: [...manifests] };
-  writeFileAtomic(join(dir, 'index.json'), jsonBytes(index));
+  return jsonBytes(index);
 }
 
-/** Adds entries (idempotent by digest) and drops those in `remove`. */
-export function updateTwinIndex(dir: string, add: readonly Descriptor[], remove: ReadonlySet<string> = new Set()): void {
+export function writeTwinIndex(dir: string, manifests: readonly Descriptor[]): void {
+  writeFileAtomic(join(dir, 'index.json'), indexBytes(manifests));
+}
+
+/** The index with entries added (idempotent by digest) and those in `remove` dropped. */
+function updatedManifests(dir: string, add: readonly Descriptor[], remove: ReadonlySet<string>): Descriptor[] {
   const kept = readTwinIndex(dir).manifests.filter((m) => !remove.has(m.digest));
   const known = new Set(kept.map((m) => m.digest));
-  writeTwinIndex(dir, [...kept, ...add.filter((m) => !known.has(m.digest))]);
+  return [...kept, ...add.filter((m) => !known.has(m.digest))];
+}
+
+export function updateTwinIndex(dir: string, add: readonly Descriptor[], remove: ReadonlySet<string> = new Set()): void {
+  writeTwinIndex(dir, updatedManifests(dir, add, remove));
+}
+
+/** The updated index written under a temp name, for a caller that commits it together with the blobs it lists. */
+export function stageTwinIndex(dir: string, add: readonly Descriptor[]): StagedFile {
+  return stageFile(join(dir, 'index.json'), indexBytes(updatedManifests(dir, add, new Set())));
 }
 
 /**

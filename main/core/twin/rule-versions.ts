@@ -26,6 +26,6 @@ export async function publishRules(dir: string, owner: BaseWallet, input: unknow
   const issuedAt = Math.floor(now.getTime() / 1000);
   const manifestDigest = twin.manifestDigest;
   const signature = await signRulesVersion(owner, { manifestDigest, rulesDigest: digest, version, issuedAt });
-  writeReferrer(dir, 'rules', { schema: 'likeness.twin-rules/v1', manifestDigest, version, issuedAt, rules: parsed.rules, rulesDigest: digest, signer: owner.address, signature }, twin.manifestEntry, owner.address);
+  await writeReferrer(dir, 'rules', { schema: 'likeness.twin-rules/v1', manifestDigest, version, issuedAt, rules: parsed.rules, rulesDigest: digest, signer: owner.address, signature }, twin.manifestEntry, owner.address);
   return { version, rulesDigest: digest };
 }

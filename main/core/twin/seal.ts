@@ -102,10 +102,10 @@ export async function sealInto(layout: OciLayout, dir: string, input: SealInput,
   writeTwinIndex(dir, [entry]);
   const subject = { mediaType: entry.mediaType, digest: entry.digest, size: entry.size };
   const signature = await signManifest(input.owner, entry.digest, input.owner.address);
-  writeReferrer(dir, 'signature', { schema: 'likeness.twin-signature/v1', manifestDigest: entry.digest, owner: input.owner.address, signature }, subject, input.owner.address);
+  await writeReferrer(dir, 'signature', { schema: 'likeness.twin-signature/v1', manifestDigest: entry.digest, owner: input.owner.address, signature }, subject, input.owner.address);
   const recipients = [input.owner.signingKey.compressedPublicKey, ...(input.recipients ?? [])];
   for (const recipient of recipients) {
-    writeReferrer(dir, 'key', await keyGrantPayload(input.owner, entry.digest, contentKey, recipient, now), subject, input.owner.address);
+    await writeReferrer(dir, 'key', await keyGrantPayload(input.owner, entry.digest, contentKey, recipient, now), subject, input.owner.address);
   }
   return entry.digest;
 }
