@@ -1,6 +1,6 @@
 // Writes the twin's small owner-signed artifacts (signature, key grant, rule version) beside its manifest; main process and CLI.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ECDH } from 'node:crypto';
 import type { BaseWallet } from 'ethers';
 import { LikenessError } from '../../contract/errors.js';
@@ -23,12 +23,33 @@ const EMPTY_BYTES = Buffer.from('{}');
 type Payloads = { signature: SignaturePayload; key: KeyPayload; rules: RulesPayload };
 
 /**
+ * Referrer writes to one twin, one at a time: each reads index.json before its await and renames the new one after, so
+ * two interleaved (two grants at once from the UI) would each drop the other's entry.
+ */
+const writing = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const key = resolve(dir);
+  const done = (writing.get(key) ?? Promise.resolve()).then(work, work);
+  const settled = done.catch(() => undefined);
+  writing.set(key, settled);
+  void settled.then(() => {
+    if (writing.get(key) === settled) writing.delete(key);
+  });
+  return done;
+}
+
+/**
  * Stores the payload and its referrer manifest, then lists the manifest in index.json; returns the index entry.
  * The blobs and the new index are synced together and renamed blobs first, so the index never names a blob a power
  * cut could lose. `signedBy`: the owner's address, when the owner signed the payload in this process (what loading
  * it will recover).
  */
-export async function writeReferrer<K extends ReferrerKind>(dir: string, kind: K, payload: Payloads[K], subject: Descriptor, signedBy?: string): Promise<Descriptor> {
+export function writeReferrer<K extends ReferrerKind>(dir: string, kind: K, payload: Payloads[K], subject: Descriptor, signedBy?: string): Promise<Descriptor> {
+  return oneAtATime(dir, () => storeReferrer(dir, kind, payload, subject, signedBy));
+}
+
+async function storeReferrer<K extends ReferrerKind>(dir: string, kind: K, payload: Payloads[K], subject: Descriptor, signedBy?: string): Promise<Descriptor> {
   const payloadBytes = jsonBytes(payload);
   if (signedBy !== undefined) rememberSigned(sha256Digest(payloadBytes), signedBy, kind === 'key' ? (payload as KeyPayload).envelope.recipient : undefined);
   const manifest = referrerManifest(kind, describe(payloadBytes, REFERRER_KINDS[kind].mediaType), subject);

@@ -289,6 +289,17 @@ describe('key grants and rule versions', () => {
     );
   });
 
+  it('grants made at the same moment all land in the index', async () => {
+    const copy = fresh('concurrent-grants');
+    cpSync(dir, copy, { recursive: true });
+    const wallets = Array.from({ length: 4 }, () => Wallet.createRandom());
+    const before = (await loaded(copy)).keys.length;
+    await Promise.all(wallets.map((w) => grantKey(copy, owner, w.signingKey.compressedPublicKey, NOW)));
+    const twin = await loaded(copy);
+    expect(twin.keys.length).toBe(before + wallets.length);
+    for (const w of wallets) expect(twin.keys.some((k) => k.payload.envelope.recipient === w.address)).toBe(true);
+  });
+
   it('only the owner grants keys', async () => {
     const error = await refusal(grantKey(dir, friend, third.signingKey.publicKey, NOW));
     expect(error.message).toContain(friend.address);
