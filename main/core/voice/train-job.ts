@@ -13,6 +13,7 @@ import { encodeWav } from '../speech/wav.js';
 import { espeakVoiceFor } from './languages.js';
 import { VOICE_MODEL_MEDIA_TYPE, encodeVoiceModel } from './model-file.js';
 import type { VoiceModelsRepository } from './models-repository.js';
+import { VOICE_RECIPE_DEFAULTS } from './network.js';
 import { VOICE_RATE } from './spec.js';
 import type { VoiceTrainOutcome, VoiceTrainTake } from './training.js';
 
@@ -20,7 +21,7 @@ import type { VoiceTrainOutcome, VoiceTrainTake } from './training.js';
 export const MIN_SPEECH_SECONDS = 120;
 /** One take in ten is held out for the report (at least one). */
 const HELD_OUT_EVERY = 10;
-export const DEFAULT_VOICE_EPOCHS = 30;
+export const DEFAULT_VOICE_EPOCHS = VOICE_RECIPE_DEFAULTS.epochs;
 
 export interface VoicePlan {
   takes: VoiceTrainTake[];

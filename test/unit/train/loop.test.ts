@@ -1,4 +1,4 @@
-// The training loop itself: divergence keeps the last good checkpoint, a full disk keeps the previous checkpoint, early stopping keeps the best epoch.
+// The training loop itself: divergence keeps the last good checkpoint, a full disk keeps the previous checkpoint, early stopping keeps the best epoch, a rate schedule survives a resume.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,24 @@ describe('training loop', () => {
     expect(validation.length - outcome.bestEpoch!).toBe(2);
     const bestWeights = decodeWeights(toyRegression.build(toyRegression.batchSize).graph, run.state.best.at(-1)!);
     expect(bestWeights.size).toBeGreaterThan(0);
+  });
+
+  it('a cosine schedule changes what is learned, and a run paused and resumed under it ends where an unbroken run does', async () => {
+    const cosine: RecipeDefinition = { ...toyRegression, name: 'toy-cosine', learningRateSchedule: { kind: 'cosine', warmup: 0.1, floor: 0.05 } };
+    const finalWeights = (latest: Uint8Array) => [...decodeTrainState(cosine.build(cosine.batchSize).graph, decodeCheckpoint(latest).state).weights.values()];
+    const unbroken = memoryIo();
+    await runTraining(cosine, { ...options, epochs: 3 }, unbroken.io);
+    const constant = memoryIo();
+    await runTraining(toyRegression, { ...options, epochs: 3 }, constant.io);
+    expect(finalWeights(unbroken.state.latest!)).not.toEqual(finalWeights(constant.state.latest!));
+
+    const paused = memoryIo();
+    let runs = 0;
+    paused.io.stopRequested = () => (++runs > 20 ? 'pause' : undefined);
+    expect(await runTraining(cosine, { ...options, epochs: 3 }, paused.io)).toMatchObject({ kind: 'stopped', reason: 'pause' });
+    const resumed = memoryIo(paused.state.latest);
+    await runTraining(cosine, { ...options, epochs: 3 }, resumed.io);
+    expect(finalWeights(resumed.state.latest!)).toEqual(finalWeights(unbroken.state.latest!));
   });
 
   it.skipIf(!canMount)('a full disk fails the checkpoint write and keeps the previous checkpoint whole', () => {

@@ -19,6 +19,7 @@ import { floatOutput, toOrtFeeds } from '../runtime/tensors.js';
 import { epochOrder, runIndices, runsPerEpoch, stack } from './batches.js';
 import { type CheckpointMeta, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import type { RecipeDefinition } from './recipe.js';
+import { CONSTANT_RATE, learningRateAt } from './schedule.js';
 
 export type StopReason = 'pause' | 'cancel' | 'shutdown';
 
@@ -161,7 +162,8 @@ export async function runTraining(recipe: RecipeDefinition, options: LoopOptions
           return { kind: 'stopped', reason, steps: state.step };
         }
         const batch = stack(data.train, runIndices(order, meta.run, batchSize, K));
-        const outputs = await trainSession.session.run(toOrtFeeds(trainFeeds(trainGraph, state, batch, { lr, seed: options.seed })));
+        const rate = learningRateAt(lr, recipe.learningRateSchedule ?? CONSTANT_RATE, state.step, totalSteps);
+        const outputs = await trainSession.session.run(toOrtFeeds(trainFeeds(trainGraph, state, batch, { lr: rate, seed: options.seed })));
         const result = readTrainOutputs(trainGraph, state, outputs);
         const loss = mean(result.losses);
         if (!result.losses.every(Number.isFinite)) {

@@ -1,5 +1,6 @@
 // What a training recipe is (model, loss, data, schedule) and the registry later stages add theirs to; main process and workers.
 import type { AdamWOptions, Graph, Tensor } from '../graph/index.js';
+import type { LearningRateSchedule } from './schedule.js';
 
 /** One training example: a value for each data input of the model graph, without the batch axis. */
 export type Example = Readonly<Record<string, Float32Array>>;
@@ -26,6 +27,8 @@ export interface RecipeDefinition {
   /** Steps per session.run: more amortises the host-device copy of the weights on a GPU. */
   readonly stepsPerRun: number;
   readonly learningRate: number;
+  /** Constant when absent. */
+  readonly learningRateSchedule?: LearningRateSchedule;
   readonly optimizer?: Partial<AdamWOptions>;
   /** Epochs without a better validation loss before training stops early. */
   readonly patience: number;
@@ -54,6 +57,7 @@ export interface RecipeSchedule {
   readonly batchSize: number;
   readonly stepsPerRun: number;
   readonly learningRate: number;
+  readonly learningRateSchedule?: LearningRateSchedule;
   readonly weightDecay: number;
   readonly patience: number;
   readonly epochs: number;
@@ -67,6 +71,7 @@ export function preparedRecipe(about: Pick<RecipeDefinition, 'name' | 'title' | 
     batchSize: schedule.batchSize,
     stepsPerRun: schedule.stepsPerRun,
     learningRate: schedule.learningRate,
+    learningRateSchedule: schedule.learningRateSchedule,
     optimizer: { weightDecay: schedule.weightDecay },
     patience: schedule.patience,
     build,
