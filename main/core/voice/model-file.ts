@@ -22,7 +22,7 @@ const Parts = z.object({
   f0: z.object({
     source: LogF0,
     target: LogF0,
-    contour: z.object({ span: z.number().int().positive(), step: z.number().int().positive(), weights: z.array(z.number()) }).optional(),
+    contour: z.object({ span: z.number().int().positive(), step: z.number().int().positive(), weights: z.array(z.number()), phrase: z.literal(true).optional() }).optional(),
   }),
   wordsPerMinute: z.number().int().min(80).max(450),
 });
