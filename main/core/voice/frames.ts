@@ -82,7 +82,9 @@ function smoothEnvelopes(envelope: Float32Array[], f0: Float32Array): Float32Arr
       weights += w;
       for (let k = 0; k < bins; k++) sum[k] = sum[k]! + w * e[k]!;
     }
-    return Float32Array.from(sum, (v) => v / weights);
+    const out = new Float32Array(bins);
+    for (let k = 0; k < bins; k++) out[k] = sum[k]! / weights;
+    return out;
   });
 }
 
@@ -99,7 +101,8 @@ function smoothAperiodicity(bap: Float32Array[], f0: Float32Array): Float32Array
       weights += w;
       for (let b = 0; b < own.length; b++) sum[b] = sum[b]! + w * bap[j]![b]!;
     }
-    return sum.map((v) => v / weights);
+    for (let b = 0; b < own.length; b++) sum[b] = sum[b]! / weights;
+    return sum;
   });
 }
 
@@ -107,7 +110,9 @@ function floorEnvelope(envelope: Float32Array): Float32Array {
   let peak = 0;
   for (const v of envelope) peak = Math.max(peak, v);
   const floor = peak * 10 ** (-ENVELOPE_RANGE_DB / 10);
-  return envelope.map((v) => Math.max(v, floor));
+  const out = new Float32Array(envelope.length);
+  for (let k = 0; k < out.length; k++) out[k] = Math.max(envelope[k]!, floor);
+  return out;
 }
 
 /** Waveform at VOICE_RATE from frames (as from `analyseVoice` or a conversion of them). */
