@@ -45,28 +45,46 @@ export function logMelFrames(samples16k: Float32Array): Float32Array {
   return out;
 }
 
-/** Per-band mean and standard deviation over log-mel frames; a band that never changes gets std 1 (it normalises to 0). */
+/** Per-band mean and standard deviation of log-mel frames added one at a time (in double precision). */
+export class MelStatistics {
+  private readonly sum = new Float64Array(MEL_BANDS);
+  private readonly sumSq = new Float64Array(MEL_BANDS);
+  private frames = 0;
+
+  add(frame: ArrayLike<number>): void {
+    for (let b = 0; b < MEL_BANDS; b++) {
+      const v = frame[b]!;
+      this.sum[b] = this.sum[b]! + v;
+      this.sumSq[b] = this.sumSq[b]! + v * v;
+    }
+    this.frames++;
+  }
+
+  /** A band that never changes gets std 1 (it normalises to 0); no frames at all centre on silence. */
+  result(): AudioNormalisation {
+    const mean = new Float32Array(MEL_BANDS);
+    const std = new Float32Array(MEL_BANDS).fill(1);
+    if (this.frames === 0) {
+      mean.set(silenceFrame());
+      return { mean, std };
+    }
+    for (let b = 0; b < MEL_BANDS; b++) {
+      const m = this.sum[b]! / this.frames;
+      const s = Math.sqrt(Math.max(0, this.sumSq[b]! / this.frames - m * m));
+      mean[b] = m;
+      std[b] = s > 1e-6 ? s : 1;
+    }
+    return { mean, std };
+  }
+}
+
+/** Per-band mean and standard deviation over log-mel frames (see MelStatistics). */
 export function melStatistics(mel: Float32Array): AudioNormalisation {
   const frames = mel.length / MEL_BANDS;
   if (!Number.isInteger(frames)) throw new Error(`melStatistics: ${mel.length} values are not whole frames of ${MEL_BANDS} bands`);
-  const mean = new Float32Array(MEL_BANDS);
-  const std = new Float32Array(MEL_BANDS).fill(1);
-  // No audio at all: centre on silence, which is then all there is.
-  if (frames === 0) {
-    mean.set(silenceFrame());
-    return { mean, std };
-  }
-  for (let b = 0; b < MEL_BANDS; b++) {
-    let sum = 0;
-    for (let k = 0; k < frames; k++) sum += mel[k * MEL_BANDS + b]!;
-    const m = sum / frames;
-    let sq = 0;
-    for (let k = 0; k < frames; k++) sq += (mel[k * MEL_BANDS + b]! - m) ** 2;
-    const s = Math.sqrt(sq / frames);
-    mean[b] = m;
-    std[b] = s > 1e-6 ? s : 1;
-  }
-  return { mean, std };
+  const statistics = new MelStatistics();
+  for (let k = 0; k < frames; k++) statistics.add(mel.subarray(k * MEL_BANDS, (k + 1) * MEL_BANDS));
+  return statistics.result();
 }
 
 /**
@@ -85,22 +103,137 @@ export function audioWindows(samples16k: Float32Array, frames: number, normalisa
 export function melWindows(mel: Float32Array, frames: number, normalisation: AudioNormalisation): Float32Array {
   if (!Number.isInteger(frames) || frames < 0) throw new Error(`frames must be a non-negative integer, got ${frames}`);
   if (mel.length % MEL_BANDS !== 0) throw new Error(`melWindows: ${mel.length} values are not whole frames of ${MEL_BANDS} bands`);
-  const { mean, std } = normalisation;
-  if (mean.length !== MEL_BANDS || std.length !== MEL_BANDS) throw new Error(`the normalisation must have ${MEL_BANDS} bands`);
+  checkNormalisation(normalisation);
   const count = mel.length / MEL_BANDS;
-  const pad = silenceFrame();
   const out = new Float32Array(frames * AUDIO_WINDOW * MEL_BANDS);
-  for (let f = 0; f < frames; f++) {
-    // Mel frame centres (k + 0.5)·hop straddle the video frame's centre, AUDIO_WINDOW / 2 on either side.
-    const start = Math.round((f + 0.5) * MEL_PER_VIDEO_FRAME) - AUDIO_WINDOW / 2;
-    for (let t = 0; t < AUDIO_WINDOW; t++) {
-      const k = start + t;
-      const o = (f * AUDIO_WINDOW + t) * MEL_BANDS;
-      for (let b = 0; b < MEL_BANDS; b++) {
-        const value = k >= 0 && k < count ? mel[k * MEL_BANDS + b]! : pad[b]!;
-        out[o + b] = (value - mean[b]!) / std[b]!;
-      }
-    }
-  }
+  for (let f = 0; f < frames; f++) writeWindow(f, (k) => (k >= 0 && k < count ? mel.subarray(k * MEL_BANDS, (k + 1) * MEL_BANDS) : undefined), normalisation, out, f * AUDIO_WINDOW * MEL_BANDS);
   return out;
+}
+
+function checkNormalisation({ mean, std }: AudioNormalisation): void {
+  if (mean.length !== MEL_BANDS || std.length !== MEL_BANDS) throw new Error(`the normalisation must have ${MEL_BANDS} bands`);
+}
+
+/** The first mel frame of video frame f's window: mel frame centres (k + 0.5)·hop straddle the video frame's centre, AUDIO_WINDOW / 2 on either side. */
+function windowStart(f: number): number {
+  return Math.round((f + 0.5) * MEL_PER_VIDEO_FRAME) - AUDIO_WINDOW / 2;
+}
+
+/** Video frame f's window into `out` at `at`; `melAt(k)` is mel frame k, or undefined before or past the audio (silence). */
+function writeWindow(f: number, melAt: (k: number) => ArrayLike<number> | undefined, { mean, std }: AudioNormalisation, out: Float32Array, at: number): void {
+  const pad = silenceFrame();
+  const start = windowStart(f);
+  for (let t = 0; t < AUDIO_WINDOW; t++) {
+    const frame = melAt(start + t) ?? pad;
+    const o = at + t * MEL_BANDS;
+    for (let b = 0; b < MEL_BANDS; b++) out[o + b] = (frame[b]! - mean[b]!) / std[b]!;
+  }
+}
+
+/**
+ * Log-mel frames of 16 kHz audio handed over in pieces of any size: the same frames logMelFrames gives for the whole,
+ * each as soon as its window is complete, so a soundtrack of any length is never held whole.
+ */
+export class LogMelStream {
+  /** Padded samples (LEAD of silence, then the audio) from padded offset `base`. */
+  private buffer: Float32Array = new Float32Array(LEAD);
+  private base = 0;
+  private next = 0;
+
+  push(samples: Float32Array): Float32Array[] {
+    const joined = new Float32Array(this.buffer.length + samples.length);
+    joined.set(this.buffer);
+    joined.set(samples, this.buffer.length);
+    // Start one hop early (past the first frame) so the first new frame's pre-emphasis sees the sample before it.
+    const from = this.next === 0 ? 0 : (this.next - 1) * HOP;
+    const frames = logMelSpectrogram(joined.subarray(from - this.base), melOptions()).slice(this.next === 0 ? 0 : 1);
+    this.next += frames.length;
+    const keep = this.next === 0 ? 0 : (this.next - 1) * HOP;
+    this.buffer = joined.slice(keep - this.base);
+    this.base = keep;
+    return frames;
+  }
+}
+
+/** Samples of 16 kHz audio from absolute index `offset`; the audio's end is offset + length once the stream has ended. */
+function silentIn(samples: Float32Array, offset: number, i: number): boolean {
+  const centre = Math.round(((i + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE);
+  let sum = 0;
+  let n = 0;
+  for (let k = Math.max(0, centre - SILENCE_HALF_WINDOW); k < Math.min(offset + samples.length, centre + SILENCE_HALF_WINDOW); k++, n++) sum += samples[k - offset]! ** 2;
+  return n === 0 || 10 * Math.log10(sum / n + 1e-20) < SILENCE_DBFS;
+}
+
+/** Under this level (dBFS RMS over ±40 ms) a frame is silence: the idle loop's resting mouth stays as it is. */
+export const SILENCE_DBFS = -50;
+const SILENCE_HALF_WINDOW = Math.round(0.04 * AUDIO_SAMPLE_RATE);
+
+/** Whether video frame i's ±40 ms of 16 kHz audio is under SILENCE_DBFS. */
+export function isSilent(samples16k: Float32Array, i: number): boolean {
+  return silentIn(samples16k, 0, i);
+}
+
+/** What the renderer needs for one video frame. */
+export interface FrameAudio {
+  /** AUDIO_WINDOW × MEL_BANDS normalised log-mel values (as melWindows). */
+  window: Float32Array;
+  silent: boolean;
+}
+
+/**
+ * Per-video-frame windows and silence for a soundtrack handed over in pieces: frames come out in order as soon as the
+ * audio they look at has arrived (the rest at `end`), equal to audioWindows and isSilent over the whole, holding only
+ * the audio around the frame being made. `frames` and `normalisation` come from a first pass over the same audio.
+ */
+export class FrameAudioStream {
+  private readonly mel = new LogMelStream();
+  /** Mel frames from index melBase on. */
+  private melFrames: Float32Array[] = [];
+  private melBase = 0;
+  private samples: Float32Array = new Float32Array(0);
+  private sampleBase = 0;
+  private frame = 0;
+
+  constructor(
+    private readonly frames: number,
+    private readonly normalisation: AudioNormalisation,
+  ) {
+    if (!Number.isInteger(frames) || frames < 0) throw new Error(`frames must be a non-negative integer, got ${frames}`);
+    checkNormalisation(normalisation);
+  }
+
+  push(chunk: Float32Array): FrameAudio[] {
+    this.melFrames.push(...this.mel.push(chunk));
+    const joined = new Float32Array(this.samples.length + chunk.length);
+    joined.set(this.samples);
+    joined.set(chunk, this.samples.length);
+    this.samples = joined;
+    return this.ready(false);
+  }
+
+  end(): FrameAudio[] {
+    return this.ready(true);
+  }
+
+  private ready(ended: boolean): FrameAudio[] {
+    const out: FrameAudio[] = [];
+    const melKnown = this.melBase + this.melFrames.length;
+    const samplesKnown = this.sampleBase + this.samples.length;
+    for (; this.frame < this.frames; this.frame++) {
+      const f = this.frame;
+      const centre = Math.round(((f + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE);
+      if (!ended && (melKnown < windowStart(f) + AUDIO_WINDOW || samplesKnown < centre + SILENCE_HALF_WINDOW)) break;
+      const window = new Float32Array(AUDIO_WINDOW * MEL_BANDS);
+      writeWindow(f, (k) => (k >= this.melBase && k < melKnown ? this.melFrames[k - this.melBase] : undefined), this.normalisation, window, 0);
+      out.push({ window, silent: silentIn(this.samples, this.sampleBase, f) });
+    }
+    // Drop what no later frame looks at.
+    const firstMel = Math.max(this.melBase, Math.min(melKnown, windowStart(this.frame)));
+    this.melFrames = this.melFrames.slice(firstMel - this.melBase);
+    this.melBase = firstMel;
+    const firstSample = Math.max(this.sampleBase, Math.min(samplesKnown, Math.round(((this.frame + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE) - SILENCE_HALF_WINDOW));
+    this.samples = this.samples.slice(firstSample - this.sampleBase);
+    this.sampleBase = firstSample;
+    return out;
+  }
 }

@@ -1,8 +1,9 @@
 // Renders the talking head: for each 25 fps frame of any audio, the idle loop's frame with the mouth drawn from that audio, feathered in, piped to the encoder; workers and CLI.
-import { decodeAudioToArray } from '../media/ffmpeg.js';
+import { decodeAudio } from '../media/ffmpeg.js';
 import { decodeVideoFrames } from '../media/video-frames.js';
 import { VideoEncoder } from '../media/video-encoder.js';
-import { AUDIO_SAMPLE_RATE, audioWindows } from './audio-features.js';
+import { AUDIO_SAMPLE_RATE, FrameAudioStream, LogMelStream, MelStatistics, audioWindows, isSilent } from './audio-features.js';
+import type { FrameAudio } from './audio-features.js';
 import { MouthGenerator } from './generator.js';
 import { idleFrameAt } from './idle.js';
 import { mouthMask } from './mask.js';
@@ -11,10 +12,11 @@ import { AUDIO_WINDOW, FACE_FPS, MEL_BANDS, MOUTH_BOX, MOUTH_SIZE, type Similari
 import type { FaceModelParts } from './training.js';
 import { pasteFromCanonical, warpToCanonical } from './transform.js';
 
-/** Under this level (dBFS RMS over ±40 ms) a frame is silence: the idle loop's resting mouth stays as it is. */
-export const SILENCE_DBFS = -50;
-/** The longest soundtrack rendered at once: its audio windows are computed ahead (about 100 MB for 10 minutes). */
-export const MAX_AUDIO_SECONDS = 10 * 60;
+/**
+ * A render reads its soundtrack twice, the second time at the pace frames are drawn (about 3 frames per second of
+ * audio per second): this bounds the reading, not the length, of even a day-long soundtrack.
+ */
+const DECODE_TIMEOUT_MS = 24 * 3600_000;
 
 export interface RenderOptions {
   signal?: AbortSignal;
@@ -63,20 +65,38 @@ export class TalkingHead {
     return out;
   }
 
-  /** The whole video for `audio` (any file ffmpeg reads): one frame per 1/25 s of it; the loop repeats as long as needed. */
+  /**
+   * The whole video for `audio` (any file ffmpeg reads, of any length): one frame per 1/25 s of it; the loop repeats as
+   * long as needed. The audio is read twice and never held whole: once for its length and feature statistics, then
+   * again while frames are drawn from it.
+   */
   async render(audio: string, output: string, options: RenderOptions = {}): Promise<{ frames: number; seconds: number }> {
-    const sound = await decodeAudioToArray(audio, { sampleRate: AUDIO_SAMPLE_RATE, maxSeconds: MAX_AUDIO_SECONDS, signal: options.signal });
-    const samples = sound.samples;
-    const frames = Math.max(1, Math.ceil((samples.length / AUDIO_SAMPLE_RATE) * FACE_FPS));
+    const decode = { sampleRate: AUDIO_SAMPLE_RATE, signal: options.signal, timeoutMs: DECODE_TIMEOUT_MS };
+    const statistics = new MelStatistics();
+    const mel = new LogMelStream();
+    const { frames: samples } = await decodeAudio(audio, decode, (chunk) => {
+      for (const frame of mel.push(chunk)) statistics.add(frame);
+    });
+    const frames = Math.max(1, Math.ceil((samples / AUDIO_SAMPLE_RATE) * FACE_FPS));
+    const features = new FrameAudioStream(frames, statistics.result());
     const encoder = new VideoEncoder({ width: this.size, height: this.size, fps: FACE_FPS, audio, output });
+    let drawn = 0;
+    const draw = async (ready: FrameAudio[]): Promise<void> => {
+      for (const { window, silent } of ready) {
+        options.signal?.throwIfAborted();
+        await encoder.write(await this.frame(drawn, window, silent));
+        options.onProgress?.(++drawn, frames);
+      }
+    };
     try {
-      await this.renderFrames(samples, 0, frames, (frame) => encoder.write(frame), options);
+      await decodeAudio(audio, decode, (chunk) => draw(features.push(chunk)));
+      await draw(features.end());
       await encoder.finish();
     } catch (error) {
       await encoder.abort();
       throw error;
     }
-    return { frames, seconds: samples.length / AUDIO_SAMPLE_RATE };
+    return { frames, seconds: samples / AUDIO_SAMPLE_RATE };
   }
 
   /**
@@ -96,14 +116,4 @@ export class TalkingHead {
   async close(): Promise<void> {
     await this.generator.close();
   }
-}
-
-/** Whether frame i's ±40 ms of audio is under SILENCE_DBFS. */
-export function isSilent(samples16k: Float32Array, i: number): boolean {
-  const centre = Math.round(((i + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE);
-  const half = Math.round(0.04 * AUDIO_SAMPLE_RATE);
-  let sum = 0;
-  let n = 0;
-  for (let k = Math.max(0, centre - half); k < Math.min(samples16k.length, centre + half); k++, n++) sum += samples16k[k]! * samples16k[k]!;
-  return n === 0 || 10 * Math.log10(sum / n + 1e-20) < SILENCE_DBFS;
 }

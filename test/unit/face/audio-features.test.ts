@@ -1,6 +1,18 @@
-// Audio windows for the face model: one per video frame, centred on the frame (a click lands in the middle), silence at the edges, per-band normalisation.
+// Audio windows for the face model: one per video frame, centred on the frame (a click lands in the middle), silence at the edges, per-band normalisation; the same streamed from audio of any length.
 import { describe, expect, it } from 'vitest';
-import { AUDIO_SAMPLE_RATE, audioWindows, logMelFrames, melStatistics, melWindows, silenceFrame } from '../../../main/core/face/audio-features.js';
+import {
+  AUDIO_SAMPLE_RATE,
+  FrameAudioStream,
+  LogMelStream,
+  MelStatistics,
+  audioWindows,
+  isSilent,
+  logMelFrames,
+  melStatistics,
+  melWindows,
+  silenceFrame,
+} from '../../../main/core/face/audio-features.js';
+import type { FrameAudio } from '../../../main/core/face/audio-features.js';
 import { AUDIO_WINDOW, FACE_FPS, MEL_BANDS } from '../../../main/core/face/spec.js';
 
 /** Seeded uniform noise in [−amplitude, amplitude). */
@@ -109,5 +121,82 @@ describe('audioWindows', () => {
     expect(Array.from(empty.std).every((v) => v === 1)).toBe(true);
     const windows = audioWindows(new Float32Array(AUDIO_SAMPLE_RATE), 10);
     expect(windows.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('streamed audio features', () => {
+  /** 3.3 s: speech-like noise bursts with a quiet gap and a silent tail, so some frames are silence. */
+  function soundtrack(): Float32Array {
+    const audio = noise(Math.round(3.3 * AUDIO_SAMPLE_RATE), 0.2, 7);
+    audio.fill(0, Math.round(1.2 * AUDIO_SAMPLE_RATE), Math.round(1.7 * AUDIO_SAMPLE_RATE));
+    audio.fill(0, Math.round(2.9 * AUDIO_SAMPLE_RATE));
+    return audio;
+  }
+
+  /** `audio` cut into pieces of the given sizes, in turn, then what is left. */
+  function pieces(audio: Float32Array, sizes: readonly number[]): Float32Array[] {
+    const out: Float32Array[] = [];
+    let at = 0;
+    for (let n = 0; at < audio.length; n++) {
+      const size = sizes[n % sizes.length]!;
+      out.push(audio.slice(at, at + size));
+      at += size;
+    }
+    return out;
+  }
+
+  it('gives the log-mel frames and statistics of the whole, whatever pieces the audio comes in', () => {
+    const audio = soundtrack();
+    const whole = logMelFrames(audio);
+    for (const sizes of [[1, 0, 159, 161], [4096], [audio.length]]) {
+      const stream = new LogMelStream();
+      const statistics = new MelStatistics();
+      const frames = pieces(audio, sizes).flatMap((piece) => stream.push(piece));
+      for (const frame of frames) statistics.add(frame);
+      expect(frames.length * MEL_BANDS).toBe(whole.length);
+      const joined = new Float32Array(whole.length);
+      frames.forEach((frame, k) => joined.set(frame, k * MEL_BANDS));
+      expect(joined).toEqual(whole);
+      expect(statistics.result()).toEqual(melStatistics(whole));
+    }
+  });
+
+  it('gives each video frame the window and silence the whole audio does, in order, as the audio arrives', () => {
+    const audio = soundtrack();
+    const frames = Math.ceil((audio.length / AUDIO_SAMPLE_RATE) * FACE_FPS);
+    const normalisation = melStatistics(logMelFrames(audio));
+    const expected = audioWindows(audio, frames, normalisation);
+    const size = AUDIO_WINDOW * MEL_BANDS;
+    for (const sizes of [[640], [3000, 17, 9000], [audio.length]]) {
+      const stream = new FrameAudioStream(frames, normalisation);
+      const got: FrameAudio[] = [];
+      let earliest = -1;
+      pieces(audio, sizes).forEach((piece, n) => {
+        const ready = stream.push(piece);
+        got.push(...ready);
+        // Frames come out as the audio arrives, not all at the end.
+        if (ready.length > 0 && earliest < 0) earliest = n;
+      });
+      got.push(...stream.end());
+      expect(got.length).toBe(frames);
+      if (sizes.length > 1 || sizes[0]! < audio.length) expect(earliest).toBeLessThan(pieces(audio, sizes).length - 1);
+      got.forEach((frame, f) => {
+        expect(frame.window).toEqual(expected.subarray(f * size, (f + 1) * size));
+        expect(frame.silent).toBe(isSilent(audio, f));
+      });
+      expect(got.some((frame) => frame.silent)).toBe(true);
+      expect(got.some((frame) => !frame.silent)).toBe(true);
+    }
+  });
+
+  it('pads past the end like the whole does when the audio is shorter than its frames, and refuses a bad frame count', () => {
+    const audio = noise(300, 0.1, 3);
+    const normalisation = melStatistics(logMelFrames(audio));
+    const stream = new FrameAudioStream(4, normalisation);
+    expect(stream.push(audio)).toEqual([]);
+    const got = stream.end();
+    expect(got.map((frame) => frame.window)).toEqual([0, 1, 2, 3].map((f) => audioWindows(audio, 4, normalisation).subarray(f * AUDIO_WINDOW * MEL_BANDS, (f + 1) * AUDIO_WINDOW * MEL_BANDS)));
+    expect(got.map((frame) => frame.silent)).toEqual([0, 1, 2, 3].map((f) => isSilent(audio, f)));
+    expect(() => new FrameAudioStream(-1, normalisation)).toThrow(/non-negative integer/);
   });
 });
