@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { getAddress } from 'ethers';
 import type { BaseWallet } from 'ethers';
 import { TwinCryptoError } from './crypto/errors.js';
-import { newEphemeralKey, unwrapKey } from './crypto/envelope.js';
+import { unwrapKey } from './crypto/envelope.js';
 import { blobFile, loadSoundTwin, TwinError } from './load.js';
 import type { LoadedTwin } from './load.js';
 import { updateTwinIndex } from './index-file.js';
@@ -59,14 +59,13 @@ export interface GrantResult {
 
 /** Wraps the content key for one more recipient: a new small signed artifact; the manifest and its signature stay as they are. */
 export async function grantKey(dir: string, owner: BaseWallet, recipientPublicKey: string, now = new Date()): Promise<GrantResult> {
-  // The ephemeral key pair is made on the thread pool while this thread reads the twin.
-  const [ephemeral, twin] = await Promise.all([newEphemeralKey(), loadSoundTwin(dir, { reuseUnchanged: true })]);
+  const twin = await loadSoundTwin(dir, { reuseUnchanged: true });
   requireOwner(twin, owner, 'grant keys');
   const publicKey = compressedPublicKey(recipientPublicKey);
   const existing = twin.keys.find((k) => k.payload.recipientPublicKey === publicKey);
   if (existing) return { recipient: existing.payload.envelope.recipient, manifestDigest: twin.manifestDigest, added: false };
   const contentKey = contentKeyFor(twin, owner);
-  const payload = await keyGrantPayload(owner, twin.manifestDigest, contentKey, publicKey, now, ephemeral);
+  const payload = await keyGrantPayload(owner, twin.manifestDigest, contentKey, publicKey, now);
   await writeReferrer(dir, 'key', payload, twin.manifestEntry, owner.address);
   return { recipient: payload.envelope.recipient, manifestDigest: twin.manifestDigest, added: true };
 }

@@ -7,7 +7,6 @@ import { LikenessError } from '../../contract/errors.js';
 import { abandonStaged, commitStaged, stageFile } from '../store/atomic.js';
 import type { StagedFile } from '../store/atomic.js';
 import { wrapKey } from './crypto/envelope.js';
-import type { EphemeralKey } from './crypto/envelope.js';
 import { signKeyGrant } from './identity/eip712.js';
 import { describe, envelopeDigest, indexEntry, jsonBytes, REFERRER_KINDS, referrerManifest, sha256Digest } from './format.js';
 import type { KeyPayload, ReferrerKind, RulesPayload, SignaturePayload } from './format.js';
@@ -75,8 +74,8 @@ async function storeReferrer<K extends ReferrerKind>(dir: string, kind: K, paylo
 }
 
 /** The content key wrapped for one recipient and signed over by the owner. */
-export async function keyGrantPayload(owner: BaseWallet, manifestDigest: string, contentKey: Uint8Array, recipientPublicKey: string, now: Date, ephemeral?: EphemeralKey): Promise<KeyPayload> {
-  const envelope = wrapKey(contentKey, recipientPublicKey, manifestDigest, ephemeral);
+export async function keyGrantPayload(owner: BaseWallet, manifestDigest: string, contentKey: Uint8Array, recipientPublicKey: string, now: Date): Promise<KeyPayload> {
+  const envelope = wrapKey(contentKey, recipientPublicKey, manifestDigest);
   const grantedAt = now.toISOString();
   const signature = await signKeyGrant(owner, { manifestDigest, recipient: envelope.recipient, envelopeDigest: envelopeDigest(envelope), grantedAt });
   return { schema: 'likeness.twin-key/v1', manifestDigest, recipientPublicKey: compressedPublicKey(recipientPublicKey), envelope, grantedAt, signature };

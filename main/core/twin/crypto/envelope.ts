@@ -6,9 +6,7 @@
 // wrappedKey = AES-256-GCM(k, nonce (12 random bytes), content key, AAD = info) as ciphertext (32 bytes) | tag (16 bytes).
 // The context is the manifest digest: with it and the recipient in both key and AAD, an envelope cannot be moved to
 // another twin or relabelled for another recipient.
-import { createCipheriv, createDecipheriv, createECDH, createPublicKey, diffieHellman, ECDH, generateKeyPair, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createCipheriv, createDecipheriv, createECDH, ECDH, hkdfSync, randomBytes } from 'node:crypto';
 import { dataSlice, getAddress, keccak256 } from 'ethers';
 import { TwinCryptoError } from './errors.js';
 
@@ -37,46 +35,20 @@ export function newContentKey(): Uint8Array {
   return randomBytes(CONTENT_KEY_BYTES);
 }
 
-/** A one-use ephemeral key pair for wrapKey. */
-export interface EphemeralKey {
-  privateKey: KeyObject;
-  /** 0x hex, 33-byte compressed point. */
-  publicKey: string;
-}
-
-const generateKeyPairAsync = promisify(generateKeyPair);
-/** DER SubjectPublicKeyInfo up to the point: id-ecPublicKey on secp256k1, then a BIT STRING of the 65-byte point. */
-const SPKI_PREFIX = Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex');
-
-function ephemeralOf(pair: { privateKey: KeyObject; publicKey: KeyObject }): EphemeralKey {
-  const point = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length);
-  const compressed = Buffer.concat([Buffer.from([2 + (point[64]! & 1)]), point.subarray(1, 33)]);
-  return { privateKey: pair.privateKey, publicKey: hexOf(compressed) };
-}
-
-/** Made on the thread pool, so a caller can let it run while it reads the twin (a key pair costs OpenSSL about 0.5 ms). */
-export async function newEphemeralKey(): Promise<EphemeralKey> {
-  return ephemeralOf(await generateKeyPairAsync('ec', { namedCurve: 'secp256k1' }));
-}
-
-/**
- * `context` is the digest ('sha256:…') of the manifest whose layers the content key opens. `ephemeral` must never
- * have wrapped a key before; by default a fresh one is made here.
- */
-export function wrapKey(contentKey: Uint8Array, recipientPublicKey: string, context: string, ephemeral = ephemeralOf(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }))): KeyEnvelope {
+/** `context` is the digest ('sha256:…') of the manifest whose layers the content key opens. */
+export function wrapKey(contentKey: Uint8Array, recipientPublicKey: string, context: string): KeyEnvelope {
   if (contentKey.length !== CONTENT_KEY_BYTES) throw new RangeError(`a content key must be ${CONTENT_KEY_BYTES} bytes, not ${contentKey.length}`);
   checkContext(context);
   if (!PUBLIC_KEY.test(recipientPublicKey)) throw new RangeError('a recipient public key must be 0x hex of a 33-byte compressed or 65-byte uncompressed secp256k1 key');
-  let point: Buffer;
+  const ephemeral = createECDH('secp256k1');
+  ephemeral.generateKeys();
   let shared: Buffer;
   try {
-    point = ECDH.convertKey(bytesOf(recipientPublicKey), 'secp256k1', undefined, undefined, 'uncompressed') as Buffer;
-    // Node's diffieHellman on key objects skips the extra key check ECDH.computeSecret makes: about half its cost.
-    shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: createPublicKey({ key: Buffer.concat([SPKI_PREFIX, point]), format: 'der', type: 'spki' }) });
+    shared = ephemeral.computeSecret(bytesOf(recipientPublicKey));
   } catch {
     throw new RangeError(`the recipient public key ${recipientPublicKey} is not a point on secp256k1`);
   }
-  const recipient = addressOfPoint(point);
+  const recipient = addressOfPoint(ECDH.convertKey(bytesOf(recipientPublicKey), 'secp256k1', undefined, undefined, 'uncompressed') as Buffer);
   const salt = randomBytes(32);
   const nonce = randomBytes(12);
   const info = infoFor(context, recipient);
@@ -88,7 +60,7 @@ export function wrapKey(contentKey: Uint8Array, recipientPublicKey: string, cont
   return {
     version: 1,
     recipient,
-    ephemeralPublicKey: ephemeral.publicKey,
+    ephemeralPublicKey: hexOf(ephemeral.getPublicKey(undefined, 'compressed')),
     salt: hexOf(salt),
     nonce: hexOf(nonce),
     wrappedKey: hexOf(wrapped),
