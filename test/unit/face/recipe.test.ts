@@ -1,5 +1,5 @@
 // The whole face recipe on the test creator with a short schedule: track, train, report against both baselines, render a talking head.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../main/core/capture/import-file.js';
@@ -76,6 +76,12 @@ describe('the face recipe on the test creator', () => {
       const silence = join(dir, 'silence.wav');
       writeFileSync(silence, encodeWav(new Float32Array(16_000), 16_000));
       expect((await head.render(silence, join(dir, 'quiet.mp4'))).frames).toBe(FACE_FPS);
+
+      // A file that is not audio is refused before any video is made.
+      const broken = join(dir, 'broken.wav');
+      writeFileSync(broken, Buffer.from('RIFF but not really a wave file at all'));
+      await expect(head.render(broken, join(dir, 'broken.mp4'))).rejects.toThrow(/could not read broken\.wav/);
+      expect(existsSync(join(dir, 'broken.mp4'))).toBe(false);
     } finally {
       await head.close();
     }
