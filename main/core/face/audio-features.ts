@@ -155,9 +155,14 @@ export class LogMelStream {
   }
 }
 
+/** The 16 kHz sample at the centre of video frame i. */
+function centreSample(i: number): number {
+  return Math.round(((i + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE);
+}
+
 /** Samples of 16 kHz audio from absolute index `offset`; the audio's end is offset + length once the stream has ended. */
 function silentIn(samples: Float32Array, offset: number, i: number): boolean {
-  const centre = Math.round(((i + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE);
+  const centre = centreSample(i);
   let sum = 0;
   let n = 0;
   for (let k = Math.max(0, centre - SILENCE_HALF_WINDOW); k < Math.min(offset + samples.length, centre + SILENCE_HALF_WINDOW); k++, n++) sum += samples[k - offset]! ** 2;
@@ -221,7 +226,7 @@ export class FrameAudioStream {
     const samplesKnown = this.sampleBase + this.samples.length;
     for (; this.frame < this.frames; this.frame++) {
       const f = this.frame;
-      const centre = Math.round(((f + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE);
+      const centre = centreSample(f);
       if (!ended && (melKnown < windowStart(f) + AUDIO_WINDOW || samplesKnown < centre + SILENCE_HALF_WINDOW)) break;
       const window = new Float32Array(AUDIO_WINDOW * MEL_BANDS);
       writeWindow(f, (k) => (k >= this.melBase && k < melKnown ? this.melFrames[k - this.melBase] : undefined), this.normalisation, window, 0);
@@ -231,7 +236,7 @@ export class FrameAudioStream {
     const firstMel = Math.max(this.melBase, Math.min(melKnown, windowStart(this.frame)));
     this.melFrames = this.melFrames.slice(firstMel - this.melBase);
     this.melBase = firstMel;
-    const firstSample = Math.max(this.sampleBase, Math.min(samplesKnown, Math.round(((this.frame + 0.5) / FACE_FPS) * AUDIO_SAMPLE_RATE) - SILENCE_HALF_WINDOW));
+    const firstSample = Math.max(this.sampleBase, Math.min(samplesKnown, centreSample(this.frame) - SILENCE_HALF_WINDOW));
     this.samples = this.samples.slice(firstSample - this.sampleBase);
     this.sampleBase = firstSample;
     return out;
