@@ -58,15 +58,21 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.round(p * (sorted.length - 1))]!;
 }
 
+/** The c0 over which a frame counts as speech (see OVER_FLOOR_DB); −∞ for no frames. */
+export function speechThreshold(mcep: readonly ArrayLike<number>[]): number {
+  if (mcep.length === 0) return -Infinity;
+  const sorted = Float64Array.from(mcep, (c) => c[0]!).sort();
+  const floor = percentile(sorted, 0.05);
+  const peak = percentile(sorted, 0.95);
+  return Math.min(peak - MIN_UNDER_PEAK_DB / DB_PER_NEPER, Math.max(floor + OVER_FLOOR_DB / DB_PER_NEPER, peak - MAX_UNDER_PEAK_DB / DB_PER_NEPER));
+}
+
 /** The frames from the first to the last stretch of speech, judged by c0 (the frame's mean log amplitude); all of them when none stands out. */
 export function speechRange(mcep: readonly ArrayLike<number>[]): SpeechRange {
   const n = mcep.length;
   if (n === 0) return { start: 0, end: 0 };
   const c0 = Float64Array.from(mcep, (c) => c[0]!);
-  const sorted = Float64Array.from(c0).sort();
-  const floor = percentile(sorted, 0.05);
-  const peak = percentile(sorted, 0.95);
-  const threshold = Math.min(peak - MIN_UNDER_PEAK_DB / DB_PER_NEPER, Math.max(floor + OVER_FLOOR_DB / DB_PER_NEPER, peak - MAX_UNDER_PEAK_DB / DB_PER_NEPER));
+  const threshold = speechThreshold(mcep);
   const run = Math.min(MIN_RUN_FRAMES, n);
   const loudRun = (i: number): boolean => {
     for (let k = i; k < i + run; k++) if (!(c0[k]! > threshold)) return false;

@@ -9,12 +9,17 @@
 // indices outside the signal are clamped to its ends. Departures: unvoiced frames skip the DC correction (it stands in for
 // the harmonic missing below F0; on noise it doubles the power below the default F0, and an analysis → synthesis → analysis
 // round trip doubles it again), and their window may be longer than 3 default periods (`unvoicedWindowF0`), because a noise
-// spectrum from a 6 ms window scatters by several dB.
+// spectrum from a 6 ms window scatters by several dB. Optionally (`tapers`, `unvoicedTapers`) the power spectrum is the mean
+// over K sine tapers (Riedel & Sidorenko, "Minimum bias multiple taper spectral estimation", IEEE Trans. Signal Processing
+// 43(1), 1995) instead of one Hann window: for noise, and for the aperiodic bands of voiced speech, that divides the
+// variance by up to K. Sine tapers over N samples smear a line over ±(K + 1)/2N, so a voiced window spans 3·(K + 1)/4
+// periods: at K = 3 exactly CheapTrick's 3 periods, and the same ±2·F0/3 the Hann window's main lobe covers.
 //
 // Scale: for a harmonic of amplitude A the envelope is ≈ A²·fs/(4·F0) (a two-sided power spectral density per sample),
 // which is what `synthesize` (synthesis.ts) expects, and white noise of variance σ² gives ≈ σ².
 
 import { defaultFftSize, evenExtensionPair, fftOf, phasors, sampleAt, unpackRealPair } from './dsp.js';
+import type { ComplexFft } from './dsp.js';
 
 export interface EnvelopeOptions {
   /** Hop between frames in seconds; default 0.005 (frame i is centred at i · frameSeconds). */
@@ -29,6 +34,10 @@ export interface EnvelopeOptions {
   q1?: number;
   /** The window of unvoiced frames is 3 periods of this F0 (smoothing and lifters still use `defaultF0`); default `defaultF0`. */
   unvoicedWindowF0?: number;
+  /** Sine tapers averaged for voiced frames; default 1, CheapTrick's single Hann window. */
+  tapers?: number;
+  /** Sine tapers averaged for unvoiced frames over their window; default 1 (Hann). */
+  unvoicedTapers?: number;
 }
 
 /** Power floor added before the logarithm, relative to the frame's mean power (plus an absolute floor). */
@@ -56,8 +65,15 @@ export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayL
     return Math.max(raw > 0 ? raw : defaultF0, minHz);
   };
   const unvoicedWindowHz = Math.max(options.unvoicedWindowF0 ?? defaultF0, minHz);
+  const voicedTapers = taperCount(options.tapers);
+  const unvoicedTapers = taperCount(options.unvoicedTapers);
   const voiced = (frame: number): boolean => f0[frame]! > 0;
-  const windowHz = (frame: number): number => (voiced(frame) ? frameHz(frame) : unvoicedWindowHz);
+  const tapersOf = (frame: number): number => (voiced(frame) ? voicedTapers : unvoicedTapers);
+  // Three periods of this F0 make the window: 3·(K + 1)/4 periods of the frame's own F0 under K sine tapers (K > 1).
+  const windowHz = (frame: number): number => {
+    if (!voiced(frame)) return unvoicedWindowHz;
+    return voicedTapers === 1 ? frameHz(frame) : Math.max(minHz, (4 * frameHz(frame)) / (voicedTapers + 1));
+  };
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   const work = new FrameWork(n, Math.round((1.5 * sampleRate) / minHz) + 1);
@@ -68,18 +84,14 @@ export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayL
     const paired = frame + 1 < f0.length;
     const hzA = frameHz(frame);
     const hzB = paired ? frameHz(frame + 1) : hzA;
-    re.fill(0);
-    im.fill(0);
-    work.window(samples, Math.round(frame * frameSeconds * sampleRate), windowHz(frame), sampleRate, re);
-    if (paired) work.window(samples, Math.round((frame + 1) * frameSeconds * sampleRate), windowHz(frame + 1), sampleRate, im);
-    fft.forward(re, im);
-    const { powerA, powerB } = work;
-    unpackRealPair(re, im, n, (k, ar, ai, br, bi) => {
-      powerA[k] = ar * ar + ai * ai;
-      powerB[k] = br * br + bi * bi;
-    });
-    work.smoothedLogPower(powerA, hzA, sampleRate, voiced(frame), logA);
-    work.smoothedLogPower(powerB, hzB, sampleRate, paired ? voiced(frame + 1) : voiced(frame), logB);
+    work.taperedPower(samples, sampleRate, [
+      { centre: Math.round(frame * frameSeconds * sampleRate), hz: windowHz(frame), tapers: tapersOf(frame), power: work.powerA },
+      ...(paired
+        ? [{ centre: Math.round((frame + 1) * frameSeconds * sampleRate), hz: windowHz(frame + 1), tapers: tapersOf(frame + 1), power: work.powerB }]
+        : []),
+    ], fft, re, im);
+    work.smoothedLogPower(work.powerA, hzA, sampleRate, voiced(frame), logA);
+    work.smoothedLogPower(work.powerB, hzB, sampleRate, paired ? voiced(frame + 1) : voiced(frame), logB);
     // Real cepstra of the even extensions.
     evenExtensionPair(logA, logB, n, re, im);
     fft.inverse(re, im);
@@ -90,6 +102,20 @@ export function cheapTrick(samples: Float32Array, sampleRate: number, f0: ArrayL
     if (paired) out.push(exponential(im, half + 1));
   }
   return out;
+}
+
+function taperCount(value: number | undefined): number {
+  const k = value ?? 1;
+  if (!Number.isSafeInteger(k) || k < 1) throw new RangeError(`tapers must be a whole number of at least 1, not ${value}`);
+  return k;
+}
+
+/** One frame's power spectrum to estimate: its centre sample, window F0 (3 periods long), taper count and output. */
+interface TaperedFrame {
+  centre: number;
+  hz: number;
+  tapers: number;
+  power: Float64Array;
 }
 
 function exponential(logEnvelope: Float64Array, bins: number): Float32Array {
@@ -108,9 +134,16 @@ class FrameWork {
   private readonly cum: Float64Array;
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+  private readonly shape: Float64Array;
+  private readonly sineCycle: Float64Array;
+  private sineLength = 0;
+  private readonly segment: Float64Array;
 
   constructor(n: number, maxWindowHalf: number) {
     const bins = n / 2 + 1;
+    this.shape = new Float64Array(2 * maxWindowHalf + 1);
+    this.sineCycle = new Float64Array(4 * maxWindowHalf + 4);
+    this.segment = new Float64Array(2 * maxWindowHalf + 1);
     this.n = n;
     this.powerA = new Float64Array(bins);
     this.powerB = new Float64Array(bins);
@@ -118,29 +151,94 @@ class FrameWork {
     this.mirror = new Float64Array(bins);
     // Long enough for the smoothing rectangle of any F0 up to Nyquist.
     this.cum = new Float64Array(4 * bins);
-    this.cos = new Float64Array(Math.max(bins, maxWindowHalf + 1));
+    this.cos = new Float64Array(Math.max(bins, 4 * maxWindowHalf + 4));
     this.sin = new Float64Array(Math.max(bins, maxWindowHalf + 1));
   }
 
-  /** Hann window 3 periods long centred on `centre`, normalised to unit energy, windowed mean removed, into `out` (circular). */
-  window(samples: Float32Array, centre: number, hz: number, sampleRate: number, out: Float64Array): void {
+  /**
+   * Each frame's power spectrum into its `power`: |FFT|² under one Hann window, or the mean over its sine tapers. The
+   * windowed signals are real, so they go through the FFT two at a time (real and imaginary part): two frames' Hann
+   * windows, or a frame's tapers in pairs.
+   */
+  taperedPower(samples: Float32Array, sampleRate: number, frames: readonly TaperedFrame[], fft: ComplexFft, re: Float64Array, im: Float64Array): void {
+    const n = this.n;
+    const jobs = frames.flatMap((frame) => Array.from({ length: frame.tapers }, (_, t) => ({ frame, taper: frame.tapers === 1 ? 0 : t + 1 })));
+    for (const frame of frames) frame.power.fill(0);
+    for (let j = 0; j < jobs.length; j += 2) {
+      const a = jobs[j]!;
+      const b = jobs[j + 1];
+      re.fill(0);
+      im.fill(0);
+      this.window(samples, a.frame.centre, a.frame.hz, sampleRate, a.taper, re);
+      if (b) this.window(samples, b.frame.centre, b.frame.hz, sampleRate, b.taper, im);
+      fft.forward(re, im);
+      const powerA = a.frame.power;
+      const powerB = b?.frame.power;
+      const scaleA = 1 / a.frame.tapers;
+      const scaleB = b ? 1 / b.frame.tapers : 0;
+      unpackRealPair(re, im, n, (k, ar, ai, br, bi) => {
+        powerA[k] = powerA[k]! + scaleA * (ar * ar + ai * ai);
+        if (powerB) powerB[k] = powerB[k]! + scaleB * (br * br + bi * bi);
+      });
+    }
+  }
+
+  /**
+   * Window 3 periods of `hz` long centred on `centre`, normalised to unit energy, into `out` (circular): Hann (taper 0) or
+   * the sine taper `taper` ≥ 1, sin(π·taper·m/(L + 1)) at sample m = 1..L, over the frame's samples less their mean
+   * (`readSegment`, on a frame's first window).
+   */
+  window(samples: Float32Array, centre: number, hz: number, sampleRate: number, taper: number, out: Float64Array): void {
     const n = this.n;
     const halfLen = Math.round((1.5 * sampleRate) / hz);
-    const w = this.cos;
-    phasors((Math.PI * hz) / (1.5 * sampleRate), halfLen + 1, w, this.sin);
-    for (let i = 0; i <= halfLen; i++) w[i] = 0.5 + 0.5 * w[i]!;
-    let wSum = 0;
-    let wSq = 0;
-    let xw = 0;
-    for (let i = -halfLen; i <= halfLen; i++) {
-      const wi = w[Math.abs(i)]!;
-      wSum += wi;
-      wSq += wi * wi;
-      xw += wi * sampleAt(samples, centre + i);
+    const length = 2 * halfLen + 1;
+    const shape = this.shape;
+    let norm: number;
+    if (taper === 0) {
+      phasors((Math.PI * hz) / (1.5 * sampleRate), halfLen + 1, this.cos, this.sin);
+      let energy = 0;
+      for (let m = 0; m < length; m++) {
+        shape[m] = 0.5 + 0.5 * this.cos[Math.abs(m - halfLen)]!;
+        energy += shape[m]! * shape[m]!;
+      }
+      norm = 1 / Math.sqrt(energy);
+    } else {
+      const cycle = 2 * (length + 1);
+      if (this.sineLength !== length) {
+        // sin(π·j/(L + 1)) over a whole cycle: taper k at sample m is entry k·m mod 2(L + 1).
+        phasors(Math.PI / (length + 1), cycle, this.cos, this.sineCycle);
+        this.sineLength = length;
+      }
+      let at = 0;
+      for (let m = 0; m < length; m++) {
+        at += taper;
+        if (at >= cycle) at -= cycle;
+        shape[m] = this.sineCycle[at]!;
+      }
+      // Σ sin²(π·k·m/(L + 1)) over m = 1..L is (L + 1)/2 for every k.
+      norm = Math.sqrt(2 / (length + 1));
     }
-    const norm = 1 / Math.sqrt(wSq);
+    if (taper <= 1) this.readSegment(samples, centre, halfLen, shape);
+    const segment = this.segment;
+    for (let m = 0; m < length; m++) out[m < halfLen ? n - halfLen + m : m - halfLen] = segment[m]! * shape[m]! * norm;
+  }
+
+  /**
+   * The samples under a frame's window with their mean removed, weighted by `weight` (its Hann window or first sine
+   * taper, both positive): a frame's later tapers, called next, reuse them (the even ones sum to zero and could not weigh
+   * the mean).
+   */
+  private readSegment(samples: Float32Array, centre: number, halfLen: number, weight: Float64Array): void {
+    const segment = this.segment;
+    let wSum = 0;
+    let xw = 0;
+    for (let m = 0; m <= 2 * halfLen; m++) {
+      segment[m] = sampleAt(samples, centre + m - halfLen);
+      wSum += weight[m]!;
+      xw += weight[m]! * segment[m]!;
+    }
     const mean = xw / wSum;
-    for (let i = -halfLen; i <= halfLen; i++) out[(i + n) % n] = (sampleAt(samples, centre + i) - mean) * w[Math.abs(i)]! * norm;
+    for (let m = 0; m <= 2 * halfLen; m++) segment[m] = segment[m]! - mean;
   }
 
   /** DC correction (voiced frames), linear smoothing over 2·F0/3 and the floored logarithm of one frame's power spectrum, into `out`. */

@@ -2,7 +2,7 @@
 import { ESPEAK_SAMPLE_RATE, type EspeakRunner } from '../speech/espeak.js';
 import { wavSamples } from '../speech/wav.js';
 import { type Alignment, alignUtterances, speechRange } from './align.js';
-import { analyseVoice } from './frames.js';
+import { VOICE_ANALYSIS_VERSION, analyseVoice } from './frames.js';
 import { ESPEAK_DEFAULT_WPM, espeakWordsPerMinute } from './rate.js';
 import { FRAME_SECONDS, type VoiceFrames } from './spec.js';
 
@@ -64,6 +64,7 @@ export function encodePrepared(p: PreparedUtterance): Uint8Array {
     return { frames: f.f0.length, mcep: f.mcep[0]?.length ?? 0, bap: f.bap[0]?.length ?? 0 };
   };
   const header = JSON.stringify({
+    analysis: VOICE_ANALYSIS_VERSION,
     source: frames(p.source),
     target: frames(p.target),
     defaultRateFrames: p.defaultRateFrames,
@@ -90,10 +91,17 @@ interface Shape {
   bap: number;
 }
 
-export function decodePrepared(bytes: Uint8Array): PreparedUtterance {
+/** The pair in `bytes`, or undefined when another version of `analyseVoice` made it: prepare the take again. */
+export function decodePrepared(bytes: Uint8Array): PreparedUtterance | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as Omit<PreparedUtterance, 'source' | 'target'> & { source: Shape; target: Shape };
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as Omit<PreparedUtterance, 'source' | 'target'> & {
+    analysis?: number;
+    source: Shape;
+    target: Shape;
+  };
+  // Features another analysis made would train the network on a mix of two representations.
+  if (header.analysis !== VOICE_ANALYSIS_VERSION) return undefined;
   const sizeOf = (s: Shape) => s.frames * (1 + s.mcep + s.bap);
   const floats = sizeOf(header.source) + sizeOf(header.target);
   const data = new Float32Array(bytes.slice(bytes.length - floats * 4).buffer);
@@ -106,5 +114,6 @@ export function decodePrepared(bytes: Uint8Array): PreparedUtterance {
   });
   const source = frames(header.source);
   const target = frames(header.target);
-  return { ...header, source, target };
+  const { defaultRateFrames, targetSpeechFrames, wpm, alignment } = header;
+  return { source, target, defaultRateFrames, targetSpeechFrames, wpm, alignment };
 }

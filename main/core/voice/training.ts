@@ -124,8 +124,9 @@ async function prepareAll(start: VoiceTrainStart, io: VoiceTrainIo, notes: strin
     const results: (Prepared | string)[] = [];
     const prepareOne = async (index: number, take: VoiceTrainTake): Promise<void> => {
       const cached = join(cacheDir, `${take.id}.bin`);
-      if (existsSync(cached)) {
-        results[index] = { take, utterance: decodePrepared(new Uint8Array(readFileSync(cached))) };
+      const reused = existsSync(cached) ? decodePrepared(new Uint8Array(readFileSync(cached))) : undefined;
+      if (reused) {
+        results[index] = { take, utterance: reused };
         return;
       }
       const audio = await decodeAudioToArray(take.path, { sampleRate: VOICE_RATE });

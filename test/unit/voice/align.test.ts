@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wavSamples } from '../../../main/core/speech/wav.js';
 import { applyAffine, fitAffine } from '../../../main/core/voice/affine.js';
-import { alignIteratively, alignUtterances, speechRange } from '../../../main/core/voice/align.js';
+import { alignIteratively, alignUtterances, speechRange, speechThreshold } from '../../../main/core/voice/align.js';
 import type { Alignment } from '../../../main/core/voice/align.js';
 import { analyseVoice, synthesizeVoice } from '../../../main/core/voice/frames.js';
 import { envelopeToMcep, mcepToEnvelope } from '../../../main/core/voice/mcep.js';
@@ -47,9 +47,15 @@ function warpFrames(a: VoiceFrames, warp: number[]): VoiceFrames {
   return { f0, mcep: warp.map((p) => lerpFrames(a.mcep, p)), bap: warp.map((p) => lerpFrames(a.bap, p)) };
 }
 
-/** Distances in frames between each aligned source frame and where the warp says it belongs: median, 90th percentile, max. */
-function warpErrors(path: Alignment['path'], warp: number[]) {
-  const e = path.map(([i, j]) => Math.abs(i - warp[j]!)).sort((x, y) => x - y);
+/**
+ * Distances in frames between each aligned source frame and where the warp says it belongs: median, 90th percentile, max.
+ * With `source`, only over the source frames louder than its speech threshold: the hiss of a pause looks the same frame
+ * after frame, so every pairing of those frames is as good as the true one.
+ */
+function warpErrors(path: Alignment['path'], warp: number[], source?: readonly Float32Array[]) {
+  const threshold = source ? speechThreshold(source) : -Infinity;
+  const pairs = path.filter(([i]) => !source || source[i]![0]! > threshold);
+  const e = pairs.map(([i, j]) => Math.abs(i - warp[j]!)).sort((x, y) => x - y);
   return { median: e[Math.floor(e.length / 2)]!, p90: e[Math.floor(0.9 * e.length)]!, max: e[e.length - 1]! };
 }
 
@@ -91,12 +97,13 @@ describe('alignUtterances', () => {
     const warp = knownWarp(source.f0.length);
     const target = analyseVoice(synthesizeVoice(warpFrames(source, warp)), VOICE_RATE);
     const alignment = alignUtterances(source.mcep, target.mcep);
-    const errors = warpErrors(alignment.path, warp);
+    const errors = warpErrors(alignment.path, warp, source.mcep);
     console.log(`vocoded warp: cost ${alignment.cost.toFixed(2)} dB, error median ${errors.median.toFixed(2)}, p90 ${errors.p90.toFixed(2)}, max ${errors.max.toFixed(2)} frames`);
     expect(alignment.source.start).toBeGreaterThan(40); // JFK starts after ~0.3 s of noise
     expect(errors.median).toBeLessThanOrEqual(1);
     expect(errors.p90).toBeLessThanOrEqual(2);
-    expect(errors.max).toBeLessThanOrEqual(4);
+    // 4.4 frames where the speech fades into a pause (3.65 with one analysis window per frame, before the tapers).
+    expect(errors.max).toBeLessThanOrEqual(5);
   });
 });
 
@@ -125,8 +132,11 @@ describe('alignIteratively', () => {
     expect(result.cost).toBe(Math.min(...result.costs));
     expect(result.cost).toBeLessThan(0.25 * result.costs[0]!);
     expect(raw.p90).toBeGreaterThan(5); // aligning across voices by raw spectra goes wrong...
-    expect(final.p90).toBeLessThanOrEqual(1); // ...and the refined path is right.
-    expect(final.max).toBeLessThanOrEqual(4);
+    // ...and the refined path is right, within 1.4 frames for 90 % of the pairs. Inside one sustained vowel it drifts by up
+    // to 8 frames: the tapered, time-smoothed envelopes (frames.ts) change too little from frame to frame there to pin the
+    // path (0.6 and 2.7 frames with one analysis window per frame, which the voice benchmark's held-out MCD liked less).
+    expect(final.p90).toBeLessThanOrEqual(2);
+    expect(final.max).toBeLessThanOrEqual(10);
   });
 
   it('runs only the raw round without a converter and stops when a round is not cheaper', () => {

@@ -43,7 +43,7 @@ describe('voice model file', () => {
 });
 
 describe('prepared takes cache', () => {
-  it('round-trips frames, alignment and rates', () => {
+  it('round-trips frames, alignment and rates, and does not reuse a pair an older analysis made', () => {
     const frames = (n: number, seed: number) => ({
       f0: Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 100 + seed + i)),
       mcep: Array.from({ length: n }, (_, i) => Float32Array.from({ length: 40 }, (_, k) => seed + i * 0.1 + k)),
@@ -57,8 +57,15 @@ describe('prepared takes cache', () => {
       wpm: 150,
       alignment: { path: [[0, 0], [1, 2], [6, 8]], cost: 5.5, source: { start: 0, end: 7 }, target: { start: 0, end: 9 } },
     };
-    const back = decodePrepared(encodePrepared(p));
-    expect(back).toEqual(p);
+    const bytes = encodePrepared(p);
+    expect(decodePrepared(bytes)).toEqual(p);
+    // A pair cached by the analysis before this one (no version in its header) is not reused: the take is prepared again.
+    const head = new DataView(bytes.buffer).getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + head))) as Record<string, unknown>;
+    const older = new TextEncoder().encode(JSON.stringify({ ...header, analysis: undefined }).padEnd(head, ' '));
+    const stale = Uint8Array.from(bytes);
+    stale.set(older, 4);
+    expect(decodePrepared(stale)).toBeUndefined();
   });
 
   it('measures log energy on the c0 scale: 6 dB louder is ln 2 nepers more', () => {

@@ -132,6 +132,40 @@ describe('WORLD-style analysis and synthesis', () => {
     expect(cheapTrick(source, SR, analysis.f0)[60]).toEqual(analysis.env[60]);
   });
 
+  it('averages sine tapers: white noise scatters less from frame to frame, the formants stay where they are', () => {
+    const g = gaussianSource(11);
+    const noise = Float32Array.from({ length: SR }, () => 0.1 * g());
+    const unvoiced = new Float32Array(200);
+    const scatter = (tapers: number): number => {
+      const env = cheapTrick(noise, SR, unvoiced, { unvoicedWindowF0: 100, unvoicedTapers: tapers }).slice(20, 180);
+      let sum = 0;
+      for (let k = 10; k < env[0]!.length - 10; k++) {
+        const values = env.map((e) => db(e[k]!));
+        const mean = values.reduce((a, b) => a + b, 0) / values.length;
+        sum += Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+      }
+      return sum / (env[0]!.length - 20);
+    };
+    const hann = scatter(1);
+    const tapered = scatter(5);
+    console.log(`white noise envelope scatter: ${hann.toFixed(2)} dB with a Hann window, ${tapered.toFixed(2)} dB with 5 sine tapers`);
+    expect(tapered).toBeLessThan(0.8 * hann);
+
+    const multi = cheapTrick(source, SR, analysis.f0, { tapers: 3 });
+    const n = (multi[0]!.length - 1) * 2;
+    for (const [f] of FORMANTS) {
+      const k = Math.round((f * n) / SR);
+      const valley = Math.round(((f + 350) * n) / SR);
+      expect(median(mid.map((i) => db(multi[i]![k]!) - db(multi[i]![valley]!)))).toBeGreaterThan(3);
+      expect(Math.abs(median(mid.map((i) => db(multi[i]![k]!) - db(analysis.env[i]![k]!))))).toBeLessThan(1.5);
+    }
+  });
+
+  it('refuses a taper count that is not a whole number of at least 1', () => {
+    for (const tapers of [0, -1, 1.5, Number.NaN]) expect(() => cheapTrick(source, SR, analysis.f0, { tapers })).toThrow(RangeError);
+    expect(() => cheapTrick(source, SR, analysis.f0, { unvoicedTapers: 0 })).toThrow(/whole number of at least 1/);
+  });
+
   it.skipIf(!existsSync(JFK_PATH))('round-trips real speech (JFK): duration, loudness and F0 median', () => {
     const speech = wavSamples(new Uint8Array(readFileSync(JFK_PATH)));
     const a = analyse(speech);
