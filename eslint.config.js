@@ -11,7 +11,7 @@ const coreImports = {
   group: ['**/core', '**/core/**', '**/main/core/**'],
   message: 'The renderer and the contract never import the studio core; go through the contract.',
 };
-const nodeOnlyPackages = ['better-sqlite3', 'onnxruntime-node', 'ws', '@ffmpeg-installer/*', '@ffprobe-installer/*', 'espeak-ng', 'tsx', 'tsx/*'];
+const nodeOnlyPackages = ['better-sqlite3', 'onnxruntime-node', 'secp256k1', 'secp256k1/*', 'ws', '@ffmpeg-installer/*', '@ffprobe-installer/*', 'espeak-ng', 'tsx', 'tsx/*'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**', 'bench-results/**'] },

@@ -2,7 +2,7 @@
 // copy with fsync of the same data, peak memory, key grants, and tamper detection on a small twin (both kinds).
 import { execFile } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -151,13 +151,18 @@ export async function runPhases(config: PhaseConfig): Promise<PhaseResult> {
 }
 
 async function phasesInChild(config: PhaseConfig): Promise<PhaseResult> {
-  const bundle = join(config.home, 'phases.mjs');
+  // Beside the studio's node_modules, so the packages left external below (native ones) resolve from it.
+  const benchDir = dirname(fileURLToPath(import.meta.url));
+  const cache = join(benchDir, '..', 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const bundleDir = mkdtempSync(join(cache, 'likeness-bench-twin-'));
+  const bundle = join(bundleDir, 'phases.mjs');
   // Imported here, and left external, so the bundle (which holds this file too) never loads esbuild itself.
   const { build } = await import('esbuild');
   await build({
     stdin: {
       contents: `import { runPhases } from './twin.bench.ts';\nprocess.stdout.write(JSON.stringify(await runPhases(JSON.parse(process.env.${PHASES_ENV}))));\n`,
-      resolveDir: dirname(fileURLToPath(import.meta.url)),
+      resolveDir: benchDir,
       sourcefile: 'twin-phases.ts',
       loader: 'ts',
     },
@@ -167,12 +172,16 @@ async function phasesInChild(config: PhaseConfig): Promise<PhaseResult> {
     format: 'esm',
     outfile: bundle,
     logLevel: 'warning',
-    external: ['esbuild'],
+    external: ['esbuild', 'secp256k1', 'secp256k1/*'],
     // esbuild's own ESM output needs require() for Node built-ins that bundled CommonJS asks for.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: { js: "import { createRequire as createBannerRequire } from 'node:module'; const require = createBannerRequire(import.meta.url);" },
   });
-  const { stdout } = await promisify(execFile)(process.execPath, [bundle], { env: { ...process.env, [PHASES_ENV]: JSON.stringify(config) }, maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as PhaseResult;
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [bundle], { env: { ...process.env, [PHASES_ENV]: JSON.stringify(config) }, maxBuffer: 1 << 20 });
+    return JSON.parse(stdout) as PhaseResult;
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
 }
 
 export const twinBenchmark: Benchmark = {

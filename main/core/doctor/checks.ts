@@ -12,6 +12,7 @@ import { SileroVad, sileroModelPath } from '../speech/vad.js';
 import { loadFaceApiWeights } from '../vision/faceapi-weights.js';
 import { FACE_NETWORKS, type FaceNetworkId } from '../vision/models.js';
 import { loadModule, packageDir, packageFile } from '../platform/modules.js';
+import { secp256k1Backend } from '../twin/crypto/secp256k1.js';
 
 const run = promisify(execFile);
 const REINSTALL = 'Run `npm ci` in the studio folder (the package ships it; no other download is needed).';
@@ -58,6 +59,16 @@ function sqliteCheck(): Check {
       fix: 'Run `npm rebuild better-sqlite3` (it needs python3, make and a C++ compiler).',
     };
   }
+}
+
+/** The curve library key grants and signatures use: native, or (slower, same results) its JavaScript fallback. */
+export function curveCheck(backend = secp256k1Backend()): Check {
+  if (backend === 'libsecp256k1') return ok('secp256k1 through libsecp256k1 (native)');
+  return {
+    status: 'warning',
+    detail: 'secp256k1 through its JavaScript fallback: key grants and signatures work, several times slower',
+    fix: 'Run `npm rebuild secp256k1` (where no prebuilt binary fits this platform it needs python3, make and a C++ compiler).',
+  };
 }
 
 function onnxCheck(): Check {
@@ -165,6 +176,7 @@ interface Spec {
 export const specs: readonly Spec[] = [
   { id: 'node', label: 'Node.js', required: true, check: () => nodeCheck() },
   { id: 'sqlite', label: 'Database (SQLite)', required: true, check: sqliteCheck },
+  { id: 'secp256k1', label: 'Key cryptography (secp256k1)', required: false, check: () => curveCheck() },
   { id: 'ffmpeg', label: 'ffmpeg', required: true, check: () => binaryCheck(ffmpegPath(), '@ffmpeg-installer/ffmpeg') },
   { id: 'ffprobe', label: 'ffprobe', required: true, check: () => binaryCheck(ffprobePath(), '@ffprobe-installer/ffprobe') },
   { id: 'onnxruntime', label: 'ONNX Runtime', required: true, check: onnxCheck },

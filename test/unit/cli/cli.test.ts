@@ -42,10 +42,11 @@ describe('likeness CLI', () => {
     const m = memoryIo();
     const code = await runCli(['doctor', '--json'], m.io);
     const report = JSON.parse(m.out.join('\n')) as { ok: boolean; checks: { id: string; status: string; fix: string | null }[] };
-    expect(report.checks.map((c) => c.id)).toEqual(['node', 'sqlite', 'ffmpeg', 'ffprobe', 'onnxruntime', 'gpu', 'espeak-ng', 'vad', 'face-tracker', 'anvil', 'electron']);
+    expect(report.checks.map((c) => c.id)).toEqual(['node', 'sqlite', 'secp256k1', 'ffmpeg', 'ffprobe', 'onnxruntime', 'gpu', 'espeak-ng', 'vad', 'face-tracker', 'anvil', 'electron']);
     expect(code).toBe(report.ok ? EXIT.ok : EXIT.doctor);
     for (const check of report.checks) if (check.status !== 'ok') expect(check.fix).toBeTruthy();
     expect(report.checks.find((c) => c.id === 'onnxruntime')?.status).toBe('ok');
+    expect(report.checks.find((c) => c.id === 'secp256k1')?.status).toBe('ok');
   });
 
   it('serve answers over HTTP, stops on SIGTERM with exit 0 and releases the home', async () => {

@@ -6,9 +6,10 @@
 // wrappedKey = AES-256-GCM(k, nonce (12 random bytes), content key, AAD = info) as ciphertext (32 bytes) | tag (16 bytes).
 // The context is the manifest digest: with it and the recipient in both key and AAD, an envelope cannot be moved to
 // another twin or relabelled for another recipient.
-import { createCipheriv, createDecipheriv, createECDH, ECDH, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { dataSlice, getAddress, keccak256 } from 'ethers';
 import { TwinCryptoError } from './errors.js';
+import { newKeyPair, publicKeyOf, sharedSecret, uncompressedPoint } from './secp256k1.js';
 
 export interface KeyEnvelope {
   version: 1;
@@ -40,15 +41,16 @@ export function wrapKey(contentKey: Uint8Array, recipientPublicKey: string, cont
   if (contentKey.length !== CONTENT_KEY_BYTES) throw new RangeError(`a content key must be ${CONTENT_KEY_BYTES} bytes, not ${contentKey.length}`);
   checkContext(context);
   if (!PUBLIC_KEY.test(recipientPublicKey)) throw new RangeError('a recipient public key must be 0x hex of a 33-byte compressed or 65-byte uncompressed secp256k1 key');
-  const ephemeral = createECDH('secp256k1');
-  ephemeral.generateKeys();
-  let shared: Buffer;
+  let point: Uint8Array;
   try {
-    shared = ephemeral.computeSecret(bytesOf(recipientPublicKey));
+    point = uncompressedPoint(bytesOf(recipientPublicKey));
   } catch {
     throw new RangeError(`the recipient public key ${recipientPublicKey} is not a point on secp256k1`);
   }
-  const recipient = addressOfPoint(ECDH.convertKey(bytesOf(recipientPublicKey), 'secp256k1', undefined, undefined, 'uncompressed') as Buffer);
+  const ephemeral = newKeyPair();
+  const shared = sharedSecret(ephemeral.privateKey, point);
+  ephemeral.privateKey.fill(0);
+  const recipient = addressOfPoint(point);
   const salt = randomBytes(32);
   const nonce = randomBytes(12);
   const info = infoFor(context, recipient);
@@ -60,7 +62,7 @@ export function wrapKey(contentKey: Uint8Array, recipientPublicKey: string, cont
   return {
     version: 1,
     recipient,
-    ephemeralPublicKey: hexOf(ephemeral.getPublicKey(undefined, 'compressed')),
+    ephemeralPublicKey: hexOf(ephemeral.publicKey),
     salt: hexOf(salt),
     nonce: hexOf(nonce),
     wrappedKey: hexOf(wrapped),
@@ -73,13 +75,12 @@ export function unwrapKey(envelope: KeyEnvelope, recipientPrivateKey: string, co
   const checked = parseKeyEnvelope(envelope);
   checkContext(context);
   if (!PRIVATE_KEY.test(recipientPrivateKey)) throw new RangeError('a private key must be 0x and 64 hex digits');
-  const ecdh = createECDH('secp256k1');
-  ecdh.setPrivateKey(bytesOf(recipientPrivateKey));
-  const yours = addressOfPoint(ecdh.getPublicKey());
+  const privateKey = bytesOf(recipientPrivateKey);
+  const yours = addressOfPoint(publicKeyOf(privateKey));
   if (yours !== checked.recipient) throw new TwinCryptoError('wrong-key', `this key envelope is for ${checked.recipient}, not for your key ${yours}`);
-  let shared: Buffer;
+  let shared: Uint8Array;
   try {
-    shared = ecdh.computeSecret(bytesOf(checked.ephemeralPublicKey));
+    shared = sharedSecret(privateKey, bytesOf(checked.ephemeralPublicKey));
   } catch {
     throw new TwinCryptoError('tampered', "the key envelope's ephemeral public key is not a point on secp256k1: the envelope was altered");
   }
@@ -152,17 +153,17 @@ function infoFor(context: string, recipient: string): string {
   return `likeness key envelope v1|${context}|${recipient.toLowerCase()}`;
 }
 
-function envelopeKey(shared: Buffer, salt: Uint8Array, info: string): Buffer {
+function envelopeKey(shared: Uint8Array, salt: Uint8Array, info: string): Buffer {
   const key = Buffer.from(hkdfSync('sha256', shared, salt, info, CONTENT_KEY_BYTES));
   shared.fill(0);
   return key;
 }
 
 /**
- * The Ethereum address of an uncompressed secp256k1 point (keccak of its x and y). The points come from OpenSSL
- * (ECDH, convertKey): ethers' computeAddress would redo the curve math in JS, a millisecond or more per key grant.
+ * The Ethereum address of an uncompressed secp256k1 point (keccak of its x and y). The points come from libsecp256k1
+ * (secp256k1.ts): ethers' computeAddress would redo the curve math in JS, a millisecond or more per key grant.
  */
-function addressOfPoint(uncompressed: Buffer): string {
+function addressOfPoint(uncompressed: Uint8Array): string {
   return getAddress(dataSlice(keccak256(uncompressed.subarray(1)), 12));
 }
 

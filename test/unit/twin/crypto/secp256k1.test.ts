@@ -1,0 +1,81 @@
+// Tests of the libsecp256k1 layer: the same ECDH secrets as OpenSSL, the same signatures as ethers, off-curve keys refused, and the JavaScript fallback agreeing.
+import { createECDH, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { SigningKey, Wallet, getBytes, recoverAddress, hexlify } from 'ethers';
+import type * as Secp256k1 from 'secp256k1';
+import { describe, expect, it } from 'vitest';
+import { curveCheck } from '../../../../main/core/doctor/checks.js';
+import { newKeyPair, publicKeyOf, secp256k1Backend, sharedSecret, signDigest, uncompressedPoint } from '../../../../main/core/twin/crypto/secp256k1.js';
+
+const require = createRequire(import.meta.url);
+
+/** A point whose x has no y on the curve: x = 5 (5³ + 7 = 132 is not a square mod p). */
+const OFF_CURVE = Uint8Array.from([0x02, ...new Uint8Array(31), 5]);
+
+function openSslPair() {
+  const ecdh = createECDH('secp256k1');
+  ecdh.generateKeys();
+  return ecdh;
+}
+
+describe('secp256k1', () => {
+  it('runs on the native library where the package ships a build for this platform', () => {
+    const prebuilt = ['linux-x64', 'darwin-arm64', 'win32-x64'].includes(`${process.platform}-${process.arch}`);
+    expect(secp256k1Backend()).toBe(prebuilt ? 'libsecp256k1' : expect.any(String));
+  });
+
+  it('makes key pairs whose public half is the compressed point of the private half', () => {
+    for (let i = 0; i < 20; i++) {
+      const { privateKey, publicKey } = newKeyPair();
+      expect(publicKey).toHaveLength(33);
+      expect([2, 3]).toContain(publicKey[0]);
+      expect(hexlify(uncompressedPoint(publicKey))).toBe(hexlify(publicKeyOf(privateKey)));
+      expect(hexlify(publicKeyOf(privateKey))).toBe(new SigningKey(privateKey).publicKey);
+    }
+  });
+
+  it('agrees with OpenSSL on the ECDH secret (x-coordinate, unhashed), from compressed and uncompressed keys', () => {
+    for (let i = 0; i < 20; i++) {
+      const mine = openSslPair();
+      const theirs = openSslPair();
+      const expected = mine.computeSecret(theirs.getPublicKey());
+      expect(Buffer.from(sharedSecret(mine.getPrivateKey(), theirs.getPublicKey(null, 'compressed')))).toEqual(expected);
+      expect(Buffer.from(sharedSecret(mine.getPrivateKey(), theirs.getPublicKey()))).toEqual(expected);
+    }
+  });
+
+  it('signs exactly as ethers does, and the signature recovers the signer', () => {
+    for (let i = 0; i < 20; i++) {
+      const wallet = Wallet.createRandom();
+      const digest = randomBytes(32);
+      const signature = signDigest(getBytes(wallet.privateKey), digest);
+      expect(signature).toBe(wallet.signingKey.sign(digest).serialized);
+      expect(recoverAddress(digest, signature)).toBe(wallet.address);
+    }
+  });
+
+  it('refuses a public key that is not on the curve', () => {
+    const { privateKey } = newKeyPair();
+    expect(() => sharedSecret(privateKey, OFF_CURVE)).toThrow(RangeError);
+    expect(() => uncompressedPoint(OFF_CURVE)).toThrow(/not a point on secp256k1/);
+    expect(() => uncompressedPoint(new Uint8Array(12))).toThrow(RangeError);
+  });
+
+  it('has a JavaScript fallback that computes the same secrets and signatures', () => {
+    const fallback = require('secp256k1/elliptic') as typeof Secp256k1;
+    const mine = openSslPair();
+    const theirs = openSslPair();
+    const x = fallback.ecdh(theirs.getPublicKey(null, 'compressed'), mine.getPrivateKey(), { hashfn: (px) => px }, new Uint8Array(32));
+    expect(Buffer.from(x)).toEqual(Buffer.from(sharedSecret(mine.getPrivateKey(), theirs.getPublicKey())));
+    const digest = randomBytes(32);
+    const { signature, recid } = fallback.ecdsaSign(digest, mine.getPrivateKey());
+    expect(`0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`).toBe(signDigest(mine.getPrivateKey(), digest));
+  });
+
+  it('is named by the doctor, which warns with a fix when only the fallback loads', () => {
+    expect(curveCheck('libsecp256k1')).toEqual({ status: 'ok', detail: 'secp256k1 through libsecp256k1 (native)', fix: null });
+    const fallback = curveCheck('elliptic');
+    expect(fallback.status).toBe('warning');
+    expect(fallback.fix).toMatch(/npm rebuild secp256k1/);
+  });
+});
