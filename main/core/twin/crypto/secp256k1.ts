@@ -43,7 +43,13 @@ export function uncompressedPoint(publicKey: Uint8Array): Uint8Array {
 
 /** The public key of a private key, uncompressed (65 bytes). */
 export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
+  checkPrivateKey(privateKey);
   return api.publicKeyCreate(privateKey, false);
+}
+
+/** Exactly 32 bytes, a scalar in [1, n − 1]: libsecp256k1 takes nothing else (OpenSSL hands out shorter keys when they begin with zeros). */
+function checkPrivateKey(privateKey: Uint8Array): void {
+  if (privateKey.length !== 32 || !api.privateKeyVerify(privateKey)) throw new RangeError('not a secp256k1 private key: it must be 32 bytes, a scalar from 1 to n − 1');
 }
 
 /**
@@ -51,6 +57,7 @@ export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
  * made either way open either way). Throws RangeError when the public key is not on the curve.
  */
 export function sharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  checkPrivateKey(privateKey);
   try {
     return api.ecdh(publicKey, privateKey, { hashfn: (x) => x }, new Uint8Array(32));
   } catch {
@@ -63,6 +70,7 @@ export function sharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): Uin
  * recovery id). The same bytes ethers' SigningKey.sign gives.
  */
 export function signDigest(privateKey: Uint8Array, digest: Uint8Array): string {
+  checkPrivateKey(privateKey);
   const { signature, recid } = api.ecdsaSign(digest, privateKey);
   return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`;
 }

@@ -12,10 +12,15 @@ const require = createRequire(import.meta.url);
 /** A point whose x has no y on the curve: x = 5 (5³ + 7 = 132 is not a square mod p). */
 const OFF_CURVE = Uint8Array.from([0x02, ...new Uint8Array(31), 5]);
 
+/**
+ * An OpenSSL key pair and its private key as 32 bytes: OpenSSL's getPrivateKey drops leading zero bytes (one key in 256),
+ * and libsecp256k1 takes exactly 32.
+ */
 function openSslPair() {
+  const privateKey = randomBytes(32);
   const ecdh = createECDH('secp256k1');
-  ecdh.generateKeys();
-  return ecdh;
+  ecdh.setPrivateKey(privateKey);
+  return Object.assign(ecdh, { privateKey });
 }
 
 describe('secp256k1', () => {
@@ -39,9 +44,19 @@ describe('secp256k1', () => {
       const mine = openSslPair();
       const theirs = openSslPair();
       const expected = mine.computeSecret(theirs.getPublicKey());
-      expect(Buffer.from(sharedSecret(mine.getPrivateKey(), theirs.getPublicKey(null, 'compressed')))).toEqual(expected);
-      expect(Buffer.from(sharedSecret(mine.getPrivateKey(), theirs.getPublicKey()))).toEqual(expected);
+      expect(Buffer.from(sharedSecret(mine.privateKey, theirs.getPublicKey(null, 'compressed')))).toEqual(expected);
+      expect(Buffer.from(sharedSecret(mine.privateKey, theirs.getPublicKey()))).toEqual(expected);
     }
+  });
+
+  it('takes a private key that begins with zero bytes as the 32 bytes it is', () => {
+    const privateKey = Buffer.concat([Buffer.alloc(2), randomBytes(30)]);
+    const mine = createECDH('secp256k1');
+    mine.setPrivateKey(privateKey);
+    expect(mine.getPrivateKey().length).toBeLessThan(32);
+    const theirs = openSslPair();
+    expect(Buffer.from(sharedSecret(privateKey, theirs.getPublicKey()))).toEqual(mine.computeSecret(theirs.getPublicKey()));
+    expect(recoverAddress(new Uint8Array(32).fill(7), signDigest(privateKey, new Uint8Array(32).fill(7)))).toBe(new Wallet(hexlify(privateKey)).address);
   });
 
   it('signs exactly as ethers does, and the signature recovers the signer', () => {
@@ -52,6 +67,14 @@ describe('secp256k1', () => {
       expect(signature).toBe(wallet.signingKey.sign(digest).serialized);
       expect(recoverAddress(digest, signature)).toBe(wallet.address);
     }
+  });
+
+  it('refuses a private key that is not 32 bytes of a valid scalar, saying so', () => {
+    const { publicKey } = newKeyPair();
+    const short = randomBytes(31);
+    expect(() => sharedSecret(short, publicKey)).toThrow(/not a secp256k1 private key: it must be 32 bytes/);
+    expect(() => signDigest(new Uint8Array(32), randomBytes(32))).toThrow(/not a secp256k1 private key/);
+    expect(() => publicKeyOf(new Uint8Array(32).fill(0xff))).toThrow(RangeError);
   });
 
   it('refuses a public key that is not on the curve', () => {
@@ -65,11 +88,11 @@ describe('secp256k1', () => {
     const fallback = require('secp256k1/elliptic') as typeof Secp256k1;
     const mine = openSslPair();
     const theirs = openSslPair();
-    const x = fallback.ecdh(theirs.getPublicKey(null, 'compressed'), mine.getPrivateKey(), { hashfn: (px) => px }, new Uint8Array(32));
-    expect(Buffer.from(x)).toEqual(Buffer.from(sharedSecret(mine.getPrivateKey(), theirs.getPublicKey())));
+    const x = fallback.ecdh(theirs.getPublicKey(null, 'compressed'), mine.privateKey, { hashfn: (px) => px }, new Uint8Array(32));
+    expect(Buffer.from(x)).toEqual(Buffer.from(sharedSecret(mine.privateKey, theirs.getPublicKey())));
     const digest = randomBytes(32);
-    const { signature, recid } = fallback.ecdsaSign(digest, mine.getPrivateKey());
-    expect(`0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`).toBe(signDigest(mine.getPrivateKey(), digest));
+    const { signature, recid } = fallback.ecdsaSign(digest, mine.privateKey);
+    expect(`0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`).toBe(signDigest(mine.privateKey, digest));
   });
 
   it('is named by the doctor, which warns with a fix when only the fallback loads', () => {
