@@ -1,15 +1,12 @@
 // Opens a twin for its key holder: each part decrypted as a stream into a folder, its ciphertext hashed on the way,
 // refused when the current rules have expired; main process (job worker) and CLI.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open as openFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BaseWallet } from 'ethers';
 import { fsyncDirectory } from '../store/atomic.js';
-import { createDecryptStream } from './crypto/chunked-gcm.js';
 import { TwinCryptoError } from './crypto/errors.js';
+import { decryptFile } from './crypto/layer-file.js';
 import { PART_FILES } from './format.js';
 import type { PartName } from './format.js';
 import { contentKeyFor } from './keys.js';
@@ -31,18 +28,6 @@ export interface OpenedTwin {
   parts: OpenedPart[];
 }
 
-/** Passes bytes through while hashing them, so a layer's digest is checked in the same read that decrypts it. */
-function hashingPassThrough(): Transform & { digest: () => string } {
-  const hash = createHash('sha256');
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
-  return Object.assign(stream, { digest: () => `sha256:${hash.digest('hex')}` });
-}
-
 /** Refuses a twin whose current rules have expired. */
 export function checkNotExpired(twin: LoadedTwin, now: Date): CurrentRules {
   const rules = currentRules(twin);
@@ -58,22 +43,18 @@ export function checkNotExpired(twin: LoadedTwin, now: Date): CurrentRules {
 /** Decrypts one layer into `path`: ciphertext digest, every chunk's tag and the plaintext digest are all checked. */
 export async function decryptLayer(twin: LoadedTwin, index: number, contentKey: Uint8Array, path: string): Promise<OpenedPart> {
   const part = twin.descriptor.parts[index]!;
-  const hashing = hashingPassThrough();
-  const decrypt = createDecryptStream(contentKey);
+  const hash = createHash('sha256');
+  let summary;
   try {
-    await pipeline(createReadStream(blobFile(twin.dir, part.digest), { highWaterMark: 1 << 20 }), hashing, decrypt, createWriteStream(path, { highWaterMark: 1 << 20 }));
+    summary = await decryptFile(blobFile(twin.dir, part.digest), path, contentKey, (bytes) => hash.update(bytes));
   } catch (error) {
     if (error instanceof TwinCryptoError) throw new TwinError([{ part: `layer ${part.name}`, message: error.message }]);
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') throw new TwinError([{ part: `layer ${part.name}`, message: 'is missing' }]);
     throw error;
   }
-  const written = await openFile(path, 'r+');
-  await written.sync();
-  await written.close();
-  const digest = hashing.digest();
+  const digest = `sha256:${hash.digest('hex')}`;
   if (digest !== part.digest) throw new TwinError([{ part: `layer ${part.name}`, message: `hashes to ${digest}, not ${part.digest}` }]);
-  const { plaintextDigest, plaintextSize } = await decrypt.result;
-  return { name: part.name, path, plaintextDigest, size: plaintextSize };
+  return { name: part.name, path, plaintextDigest: summary.plaintextDigest, size: summary.plaintextSize };
 }
 
 /** Opens every part into `outDir` (replacing what was there only once all parts decrypted). */

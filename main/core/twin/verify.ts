@@ -1,12 +1,9 @@
 // Verifies a twin: its structure and signatures (load.ts), every layer's digest and, for a key holder, every
 // chunk's tag and plaintext digest; main process (job worker) and CLI.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BaseWallet } from 'ethers';
-import { createDecryptStream } from './crypto/chunked-gcm.js';
 import { TwinCryptoError } from './crypto/errors.js';
+import { readLayerFile } from './crypto/layer-file.js';
 import { contentKeyFor } from './keys.js';
 import { blobFile, currentRules, loadTwin, TwinError } from './load.js';
 import type { CurrentRules, LoadedTwin, TwinProblem } from './load.js';
@@ -27,17 +24,13 @@ async function layerProblem(twin: LoadedTwin, index: number, contentKey: Uint8Ar
   const name = `layer ${part.name}`;
   const hash = createHash('sha256');
   let size = 0;
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, contentKey ? chunk : undefined);
-    },
-  });
-  const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  const source = createReadStream(blobFile(twin.dir, part.digest), { highWaterMark: 1 << 20 });
+  const onStored = (bytes: Buffer): void => {
+    hash.update(bytes);
+    size += bytes.length;
+  };
   try {
-    await (contentKey ? pipeline(source, hashing, createDecryptStream(contentKey), discard) : pipeline(source, hashing, discard));
+    // Plaintext is only checked here, never kept.
+    await readLayerFile(blobFile(twin.dir, part.digest), contentKey, { onStored });
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { part: name, message: 'is missing' };
     if (error instanceof TwinCryptoError) return { part: name, message: error.message };

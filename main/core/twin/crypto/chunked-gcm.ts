@@ -14,9 +14,11 @@
 //     another layer, and the final flag stops a cut at a chunk boundary from passing as a shorter stream.
 //   Ciphertext size = 61 + (plaintext size + 40) + 16 * ceil((plaintext size + 40) / chunkSize).
 //
-// AES-GCM runs through WebCrypto, which works on libuv's thread pool: a few chunks are sealed or opened there while this
-// thread hashes, so encryption (two SHA-256 passes and one AES pass per byte) is not bound to one core.
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
+// Sealing runs AES-GCM through WebCrypto, which works on libuv's thread pool: a few chunks are sealed there while this
+// thread hashes, so encryption (two SHA-256 passes and one AES pass per byte) is not bound to one core. Opening runs on
+// this thread: its output is a single buffer per chunk from this thread's allocator, where WebCrypto's copies in and out
+// spread over the pool threads' allocators and held ~15 MB more resident memory while verifying a 1 GiB twin.
+import { createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -45,7 +47,7 @@ const TRAILER_BYTES = 8 + 32;
 const LAYER_INFO = 'likeness layer v1';
 const KEY_CHECK_LABEL = 'likeness key check';
 /** Chunks handed to the thread pool at once: enough to keep both cores busy, few enough that memory stays a few chunks. */
-const IN_FLIGHT = 3;
+const SEALING_IN_FLIGHT = 3;
 
 export interface PlaintextSummary {
   /** 'sha256:' + hex of the plaintext. */
@@ -93,12 +95,6 @@ export async function encryptFile(src: string, dst: string, contentKey: Uint8Arr
   // Reads of exactly one chunk let the encryptor hand them on without copying.
   await writeAtomically(dst, chunkSize + TAG_BYTES, [createReadStream(src, { highWaterMark: chunkSize }), encrypt]);
   return { ...(await encrypt.result), ciphertextDigest: `sha256:${ciphertextHash.digest('hex')}`, ciphertextSize };
-}
-
-export async function decryptFile(src: string, dst: string, contentKey: Uint8Array): Promise<PlaintextSummary> {
-  const decrypt = createDecryptStream(contentKey);
-  await writeAtomically(dst, DEFAULT_CHUNK_SIZE, [createReadStream(src, { highWaterMark: DEFAULT_CHUNK_SIZE + TAG_BYTES }), decrypt]);
-  return decrypt.result;
 }
 
 /** dst gets the whole output or stays as it was: the temp file is flushed to disk before the rename, and removed on failure. */
@@ -150,43 +146,36 @@ function ignoreRejection(promise: Promise<unknown>): void {
   promise.catch(() => undefined);
 }
 
+/** Chunk i's nonce and AAD: the index in both, the header and the final flag in the AAD (see the format above). */
+function chunkBinding(header: Buffer, index: number, final: boolean): { nonce: Buffer; aad: Buffer } {
+  const nonce = Buffer.alloc(12);
+  nonce.writeBigUInt64BE(BigInt(index), 4);
+  const aad = Buffer.alloc(HEADER_BYTES + 9);
+  header.copy(aad, 0);
+  aad.writeBigUInt64BE(BigInt(index), HEADER_BYTES);
+  aad[HEADER_BYTES + 8] = final ? 1 : 0;
+  return { nonce, aad };
+}
+
 /**
- * Seals and opens the chunks of one layer. WebCrypto copies its inputs before it returns a promise, and these methods
- * call it before their first await, so callers may reuse a buffer as soon as the call returns.
+ * Seals the chunks of one layer. WebCrypto copies its inputs before it returns a promise, and `seal` calls it before
+ * its first await, so callers may reuse a buffer as soon as the call returns.
  */
-class ChunkCipher {
+class ChunkSealer {
   private constructor(
     private readonly key: webcrypto.CryptoKey,
     private readonly header: Buffer,
   ) {}
 
-  static async create(layerKey: Buffer, header: Buffer): Promise<ChunkCipher> {
-    const key = await webcrypto.subtle.importKey('raw', layerKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    return new ChunkCipher(key, Buffer.from(header));
+  static async create(layerKey: Buffer, header: Buffer): Promise<ChunkSealer> {
+    const key = await webcrypto.subtle.importKey('raw', layerKey, 'AES-GCM', false, ['encrypt']);
+    return new ChunkSealer(key, Buffer.from(header));
   }
 
   /** ciphertext | tag, the chunk as stored. */
   async seal(index: number, final: boolean, plaintext: Buffer): Promise<Buffer> {
-    return Buffer.from(await webcrypto.subtle.encrypt(this.parameters(index, final), this.key, plaintext));
-  }
-
-  /** The plaintext, or undefined when the record does not authenticate as chunk `index` with this final flag. */
-  async open(index: number, final: boolean, record: Buffer): Promise<Buffer | undefined> {
-    try {
-      return Buffer.from(await webcrypto.subtle.decrypt(this.parameters(index, final), this.key, record));
-    } catch {
-      return undefined;
-    }
-  }
-
-  private parameters(index: number, final: boolean): webcrypto.AesGcmParams {
-    const nonce = Buffer.alloc(12);
-    nonce.writeBigUInt64BE(BigInt(index), 4);
-    const aad = Buffer.alloc(HEADER_BYTES + 9);
-    this.header.copy(aad, 0);
-    aad.writeBigUInt64BE(BigInt(index), HEADER_BYTES);
-    aad[HEADER_BYTES + 8] = final ? 1 : 0;
-    return { name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: TAG_BYTES * 8 };
+    const { nonce, aad } = chunkBinding(this.header, index, final);
+    return Buffer.from(await webcrypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: TAG_BYTES * 8 }, this.key, plaintext));
   }
 }
 
@@ -224,7 +213,7 @@ abstract class SummarisingTransform extends Transform {
 }
 
 class EncryptStream extends SummarisingTransform {
-  private readonly ready: Promise<ChunkCipher>;
+  private readonly ready: Promise<ChunkSealer>;
   /** Chunks being sealed, oldest first; they are emitted in this order. */
   private readonly sealing: Promise<Buffer>[] = [];
   private readonly plaintextHash = createHash('sha256');
@@ -248,7 +237,7 @@ class EncryptStream extends SummarisingTransform {
     header.writeUInt32BE(chunkSize, CHUNK_SIZE_OFFSET);
     salt.copy(header, SALT_OFFSET);
     keyCheckFor(layerKey).copy(header, KEY_CHECK_OFFSET);
-    this.ready = ChunkCipher.create(layerKey, header);
+    this.ready = ChunkSealer.create(layerKey, header);
     this.pending = Buffer.alloc(chunkSize);
     this.deliver(header);
   }
@@ -295,13 +284,13 @@ class EncryptStream extends SummarisingTransform {
     this.settle({ plaintextDigest: `sha256:${digest.toString('hex')}`, plaintextSize: this.plaintextSize });
   }
 
-  /** Starts sealing the next chunk, and waits only while IN_FLIGHT chunks are already being sealed. */
-  private async seal(chunks: ChunkCipher, plaintext: Buffer, final: boolean): Promise<void> {
+  /** Starts sealing the next chunk, and waits only while SEALING_IN_FLIGHT chunks are already being sealed. */
+  private async seal(chunks: ChunkSealer, plaintext: Buffer, final: boolean): Promise<void> {
     const sealed = chunks.seal(this.index++, final, plaintext);
     // Rejections are awaited in order by deliverOldest; this only stops one that comes early from counting as unhandled.
     ignoreRejection(sealed);
     this.sealing.push(sealed);
-    if (this.sealing.length >= IN_FLIGHT) await this.deliverOldest();
+    if (this.sealing.length >= SEALING_IN_FLIGHT) await this.deliverOldest();
   }
 
   private async deliverOldest(): Promise<void> {
@@ -315,24 +304,123 @@ class EncryptStream extends SummarisingTransform {
   }
 }
 
-interface Framing {
-  chunks: ChunkCipher;
-  recordSize: number;
-  /** Room for one record per chunk in flight, for records split across input pieces; allocated once per stream. */
-  scratch: Buffer;
+/**
+ * One layer opened record by record, in order, for a stream or a file reader: the header checked, each chunk
+ * authenticated before its plaintext is given out, the last 40 bytes held back as the trailer and checked at the end.
+ */
+export class LayerDecryptor {
+  private index = 0;
+  private readonly plaintextHash = createHash('sha256');
+  private plaintextSize = 0;
+  /** The last 40 verified bytes: the trailer, if the data ends here, so not yet plaintext to give out. */
+  private held: Buffer = Buffer.alloc(0);
+
+  private constructor(
+    private readonly layerKey: Buffer,
+    private readonly header: Buffer,
+    /** Bytes of every stored chunk but the last: ciphertext and tag. */
+    readonly recordSize: number,
+  ) {}
+
+  /** The decryptor for the layer that starts with `header`: HEADER_BYTES, or fewer when the data ends sooner. */
+  static fromHeader(contentKey: Uint8Array, header: Buffer): LayerDecryptor {
+    if (header.length === 0) throw new TwinCryptoError('truncated', 'the encrypted data is empty');
+    const length = Math.min(header.length, MAGIC.length);
+    if (!header.subarray(0, length).equals(MAGIC.subarray(0, length))) throw notOurFormat();
+    if (header.length < HEADER_BYTES) throw new TwinCryptoError('truncated', `the encrypted data was cut short inside its header (${header.length} of ${HEADER_BYTES} bytes)`);
+    const version = header[MAGIC.length];
+    if (version !== VERSION) throw new TwinCryptoError('bad-header', `this encrypted layer uses format version ${version}, which this version of Likeness Studio cannot read`);
+    const chunkSize = header.readUInt32BE(CHUNK_SIZE_OFFSET);
+    if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+      throw new TwinCryptoError('bad-header', `the encrypted layer's header names a chunk size of ${chunkSize} bytes, outside the ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE} allowed`);
+    }
+    const layerKey = layerKeyFor(checkedContentKey(contentKey), header.subarray(SALT_OFFSET, KEY_CHECK_OFFSET));
+    if (!timingSafeEqual(keyCheckFor(layerKey), header.subarray(KEY_CHECK_OFFSET, HEADER_BYTES))) {
+      throw new TwinCryptoError('wrong-key', 'this content key does not open this encrypted layer: the key check in its header does not match (the key belongs to another twin, or the header was altered)');
+    }
+    return new LayerDecryptor(layerKey, Buffer.from(header.subarray(0, HEADER_BYTES)), chunkSize + TAG_BYTES);
+  }
+
+  /**
+   * The plaintext that `record` (the next stored chunk: recordSize bytes, or up to that for the last) makes ready to
+   * give out; the record is read before this returns, so its buffer may be reused. `last` marks the end of the data.
+   */
+  next(record: Buffer, last: boolean): Buffer[] {
+    if (record.length > this.recordSize || (!last && record.length < this.recordSize)) {
+      throw new RangeError(`chunk ${this.index} was passed as ${record.length} bytes; stored chunks are ${this.recordSize} bytes, the last one at most that`);
+    }
+    if (record.length <= TAG_BYTES) {
+      throw new TwinCryptoError('truncated', this.index === 0 && record.length === 0 ? 'the encrypted data was cut short right after its header' : `the encrypted data was cut short inside chunk ${this.index}`);
+    }
+    const index = this.index++;
+    const plaintext = this.open(index, last, record);
+    if (plaintext === undefined) throw this.failure(index, record, last);
+    return this.release(plaintext);
+  }
+
+  /** The plaintext's digest and size, once the last record has been through `next`: its trailer must match them. */
+  finish(): PlaintextSummary {
+    const digest = this.plaintextHash.digest();
+    if (!this.held.equals(trailerFor(this.plaintextSize, digest))) {
+      throw new TwinCryptoError('digest-mismatch', 'every chunk authenticated, but the decrypted data does not match the length and SHA-256 recorded at its end: it was sealed wrongly by software holding this content key');
+    }
+    return { plaintextDigest: `sha256:${digest.toString('hex')}`, plaintextSize: this.plaintextSize };
+  }
+
+  /** The plaintext, or undefined when the record does not authenticate as chunk `index` with this final flag. */
+  private open(index: number, final: boolean, record: Buffer): Buffer | undefined {
+    const { nonce, aad } = chunkBinding(this.header, index, final);
+    const decipher = createDecipheriv('aes-256-gcm', this.layerKey, nonce, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
+    const plaintext = decipher.update(record.subarray(0, record.length - TAG_BYTES));
+    try {
+      decipher.final();
+    } catch {
+      return undefined;
+    }
+    return plaintext;
+  }
+
+  /** Why a record did not authenticate: the other final flag tells a cut or an appendix from altered data. */
+  private failure(index: number, record: Buffer, last: boolean): TwinCryptoError {
+    if (this.open(index, !last, record) !== undefined) {
+      return last
+        ? new TwinCryptoError('truncated', `the encrypted data was cut short after chunk ${index}`)
+        : new TwinCryptoError('trailing-data', `chunk ${index} is marked as the last one, but more data follows it`);
+    }
+    // A short last record is a cut inside the chunk or an altered final chunk; authentication cannot tell which.
+    const cause = last && record.length < this.recordSize ? 'it was altered, or the data was cut short inside it' : 'it was altered, moved, or taken from another layer';
+    return new TwinCryptoError('tampered', `chunk ${index} of the encrypted data failed authentication: ${cause}`);
+  }
+
+  /** Verified plaintext except the last 40 bytes seen, which stay held until a later chunk or the end. */
+  private release(plaintext: Buffer): Buffer[] {
+    let ready: Buffer[];
+    if (plaintext.length >= TRAILER_BYTES) {
+      ready = [this.held, plaintext.subarray(0, plaintext.length - TRAILER_BYTES)];
+      this.held = plaintext.subarray(plaintext.length - TRAILER_BYTES);
+    } else {
+      const tail = Buffer.concat([this.held, plaintext]);
+      const cut = Math.max(0, tail.length - TRAILER_BYTES);
+      ready = [tail.subarray(0, cut)];
+      this.held = tail.subarray(cut);
+    }
+    ready = ready.filter((piece) => piece.length > 0);
+    for (const piece of ready) {
+      this.plaintextHash.update(piece);
+      this.plaintextSize += piece.length;
+    }
+    return ready;
+  }
 }
 
 class DecryptStream extends SummarisingTransform {
   private readonly queue: Buffer[] = [];
   private queued = 0;
-  private framing: Framing | undefined;
-  private index = 0;
-  /** Chunks being opened, oldest first; their plaintext is emitted in this order. */
-  private readonly opening: Promise<Buffer>[] = [];
-  private readonly plaintextHash = createHash('sha256');
-  private plaintextSize = 0;
-  /** The last 40 verified bytes: the trailer, if the stream ends here, so not yet plaintext to emit. */
-  private held: Buffer = Buffer.alloc(0);
+  private decryptor: LayerDecryptor | undefined;
+  /** Room for a record split across input pieces; allocated once the header names the chunk size. */
+  private scratch: Buffer = Buffer.alloc(0);
 
   constructor(private readonly contentKey: Buffer) {
     super({ writableHighWaterMark: DEFAULT_CHUNK_SIZE + TAG_BYTES, readableHighWaterMark: DEFAULT_CHUNK_SIZE });
@@ -341,120 +429,32 @@ class DecryptStream extends SummarisingTransform {
   override _transform(data: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.queue.push(data);
     this.queued += data.length;
-    this.finishWith(this.accept(), callback);
+    this.finishWith((async () => this.accept())(), callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.finishWith(this.finish(), callback);
+    this.finishWith((async () => this.finish())(), callback);
   }
 
-  private async accept(): Promise<void> {
-    if (this.framing === undefined) {
+  private accept(): void {
+    if (this.decryptor === undefined) {
       if (this.queued < HEADER_BYTES) return;
-      this.framing = await this.readHeader(this.dequeue(HEADER_BYTES, Buffer.alloc(HEADER_BYTES)));
+      this.decryptor = LayerDecryptor.fromHeader(this.contentKey, this.dequeue(HEADER_BYTES, Buffer.alloc(HEADER_BYTES)));
+      this.scratch = Buffer.alloc(this.decryptor.recordSize);
     }
     // A record followed by more bytes is not the last one; the last is only known when the input ends.
-    while (this.queued > this.framing.recordSize) await this.open(this.framing, this.framing.recordSize, false);
+    while (this.queued > this.decryptor.recordSize) this.deliver(this.decryptor.next(this.dequeue(this.decryptor.recordSize, this.scratch), false));
   }
 
-  private async finish(): Promise<void> {
-    const framing = this.framing;
-    if (framing === undefined) {
-      if (this.queued === 0) throw new TwinCryptoError('truncated', 'the encrypted data is empty');
-      const start = this.dequeue(this.queued, Buffer.alloc(this.queued));
-      const length = Math.min(start.length, MAGIC.length);
-      if (!start.subarray(0, length).equals(MAGIC.subarray(0, length))) throw notOurFormat();
-      throw new TwinCryptoError('truncated', `the encrypted data was cut short inside its header (${start.length} of ${HEADER_BYTES} bytes)`);
-    }
-    // Earlier chunks first, so that the first problem in the stream is the one reported.
-    await this.drain();
-    if (this.queued === 0) throw new TwinCryptoError('truncated', 'the encrypted data was cut short right after its header');
-    if (this.queued <= TAG_BYTES) throw new TwinCryptoError('truncated', `the encrypted data was cut short inside chunk ${this.index}`);
-    await this.open(framing, this.queued, true);
-    await this.drain();
-    const digest = this.plaintextHash.digest();
-    if (!this.held.equals(trailerFor(this.plaintextSize, digest))) {
-      throw new TwinCryptoError('digest-mismatch', 'every chunk authenticated, but the decrypted data does not match the length and SHA-256 recorded at its end: it was sealed wrongly by software holding this content key');
-    }
-    this.settle({ plaintextDigest: `sha256:${digest.toString('hex')}`, plaintextSize: this.plaintextSize });
+  private finish(): void {
+    // With no decryptor yet, fewer bytes than a header arrived: fromHeader says what is wrong with them.
+    const decryptor = this.decryptor ?? LayerDecryptor.fromHeader(this.contentKey, this.dequeue(this.queued, Buffer.alloc(this.queued)));
+    this.deliver(decryptor.next(this.dequeue(this.queued, this.scratch), true));
+    this.settle(decryptor.finish());
   }
 
-  private async readHeader(header: Buffer): Promise<Framing> {
-    if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw notOurFormat();
-    const version = header[MAGIC.length];
-    if (version !== VERSION) throw new TwinCryptoError('bad-header', `this encrypted layer uses format version ${version}, which this version of Likeness Studio cannot read`);
-    const chunkSize = header.readUInt32BE(CHUNK_SIZE_OFFSET);
-    if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
-      throw new TwinCryptoError('bad-header', `the encrypted layer's header names a chunk size of ${chunkSize} bytes, outside the ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE} allowed`);
-    }
-    const layerKey = layerKeyFor(this.contentKey, header.subarray(SALT_OFFSET, KEY_CHECK_OFFSET));
-    if (!timingSafeEqual(keyCheckFor(layerKey), header.subarray(KEY_CHECK_OFFSET, HEADER_BYTES))) {
-      throw new TwinCryptoError('wrong-key', 'this content key does not open this encrypted layer: the key check in its header does not match (the key belongs to another twin, or the header was altered)');
-    }
-    const recordSize = chunkSize + TAG_BYTES;
-    return {
-      chunks: await ChunkCipher.create(layerKey, header),
-      recordSize,
-      scratch: Buffer.alloc(IN_FLIGHT * recordSize),
-    };
-  }
-
-  /**
-   * Starts opening the next record, and waits only while IN_FLIGHT are already being opened. That wait also keeps the
-   * scratch buffer taken here untouched until its record, and any explanation of its failure, is done.
-   */
-  private async open(framing: Framing, recordBytes: number, last: boolean): Promise<void> {
-    const index = this.index++;
-    const slot = (index % IN_FLIGHT) * framing.recordSize;
-    const record = this.dequeue(recordBytes, framing.scratch.subarray(slot, slot + framing.recordSize));
-    const opened = framing.chunks.open(index, last, record).then(async (plaintext) => {
-      if (plaintext !== undefined) return plaintext;
-      throw await this.failure(framing, index, record, last);
-    });
-    // Rejections are awaited in order by releaseOldest; this only stops one that comes early from counting as unhandled.
-    ignoreRejection(opened);
-    this.opening.push(opened);
-    if (this.opening.length >= IN_FLIGHT) await this.releaseOldest();
-  }
-
-  /** Why a record did not authenticate: the other final flag tells a cut or an appendix from altered data. */
-  private async failure(framing: Framing, index: number, record: Buffer, last: boolean): Promise<TwinCryptoError> {
-    if ((await framing.chunks.open(index, !last, record)) !== undefined) {
-      return last
-        ? new TwinCryptoError('truncated', `the encrypted data was cut short after chunk ${index}`)
-        : new TwinCryptoError('trailing-data', `chunk ${index} is marked as the last one, but more data follows it`);
-    }
-    // A short last record is a cut inside the chunk or an altered final chunk; authentication cannot tell which.
-    const cause = last && record.length < framing.recordSize ? 'it was altered, or the data was cut short inside it' : 'it was altered, moved, or taken from another layer';
-    return new TwinCryptoError('tampered', `chunk ${index} of the encrypted data failed authentication: ${cause}`);
-  }
-
-  private async drain(): Promise<void> {
-    while (this.opening.length > 0) await this.releaseOldest();
-  }
-
-  /** Emits verified plaintext except the last 40 bytes seen, which stay held until a later chunk or the end. */
-  private async releaseOldest(): Promise<void> {
-    const oldest = this.opening.shift();
-    if (oldest === undefined) return;
-    const plaintext = await oldest;
-    if (plaintext.length >= TRAILER_BYTES) {
-      this.deliver(this.held);
-      this.deliver(plaintext.subarray(0, plaintext.length - TRAILER_BYTES));
-      this.held = plaintext.subarray(plaintext.length - TRAILER_BYTES);
-      return;
-    }
-    const tail = Buffer.concat([this.held, plaintext]);
-    const cut = Math.max(0, tail.length - TRAILER_BYTES);
-    this.deliver(tail.subarray(0, cut));
-    this.held = tail.subarray(cut);
-  }
-
-  private deliver(plaintext: Buffer): void {
-    if (plaintext.length === 0) return;
-    this.plaintextHash.update(plaintext);
-    this.plaintextSize += plaintext.length;
-    this.push(plaintext);
+  private deliver(plaintext: Buffer[]): void {
+    for (const piece of plaintext) this.push(piece);
   }
 
   /** The next n queued bytes: a view of the input when one piece holds them all, else copied into `into`. */

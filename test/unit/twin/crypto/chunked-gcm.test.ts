@@ -1,4 +1,5 @@
-// Chunked AES-256-GCM layers: round trips at every chunk edge, the format byte for byte, and every way a stream can be cut, altered or extended.
+// Chunked AES-256-GCM layers: round trips at every chunk edge, the format byte for byte, and every way a stream can be cut,
+// altered or extended, each read both as a stream and as a stored file.
 import { createCipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +11,12 @@ import {
   createDecryptStream,
   createEncryptStream,
   DEFAULT_CHUNK_SIZE,
-  decryptFile,
   encryptFile,
   HEADER_BYTES,
   type TwinCipherStream,
 } from '../../../../main/core/twin/crypto/chunked-gcm.js';
 import { TwinCryptoError } from '../../../../main/core/twin/crypto/errors.js';
+import { decryptFile, readLayerFile } from '../../../../main/core/twin/crypto/layer-file.js';
 import { tempDir } from '../../../support/tmp.js';
 
 const CHUNK = 1024;
@@ -55,17 +56,41 @@ async function open(sealed: Buffer, key: Uint8Array = KEY, piece?: number): Prom
   return outcome.output;
 }
 
+/** `sealed` stored in a file and read back through readLayerFile: the plaintext it gave out, and how it failed. */
+async function readStored(sealed: Buffer, key: Uint8Array = KEY): Promise<Outcome & { stored: Buffer }> {
+  const path = join(tempDir(), 'layer.enc');
+  writeFileSync(path, sealed);
+  const output: Buffer[] = [];
+  const stored: Buffer[] = [];
+  try {
+    await readLayerFile(path, key, { onStored: (bytes) => stored.push(Buffer.from(bytes)), onPlaintext: (bytes) => void output.push(bytes) });
+  } catch (error) {
+    return { output: Buffer.concat(output), error, stored: Buffer.concat(stored) };
+  }
+  return { output: Buffer.concat(output), stored: Buffer.concat(stored) };
+}
+
+/** The way decryption gives up, or undefined; the stream and the file reader must agree on it and on what they gave out. */
+async function bothWays(sealed: Buffer, key: Uint8Array = KEY, piece?: number): Promise<TwinCryptoError | undefined> {
+  const streamed = await run(createDecryptStream(key), sealed, piece);
+  const read = await readStored(sealed, key);
+  for (const error of [streamed.error, read.error]) if (error !== undefined && !(error instanceof TwinCryptoError)) throw error;
+  expect(read.error && { reason: (read.error as TwinCryptoError).reason, message: (read.error as TwinCryptoError).message }).toEqual(
+    streamed.error && { reason: (streamed.error as TwinCryptoError).reason, message: (streamed.error as TwinCryptoError).message },
+  );
+  // A failing stream is destroyed, which can drop plaintext it had pushed but nobody had read yet.
+  expect(streamed.error ? read.output.subarray(0, streamed.output.length).equals(streamed.output) : read.output.equals(streamed.output)).toBe(true);
+  return streamed.error as TwinCryptoError | undefined;
+}
+
 /** The reason decryption gives up, or 'accepted'. */
 async function verdict(sealed: Buffer, key: Uint8Array = KEY, piece?: number): Promise<string> {
-  const { error } = await run(createDecryptStream(key), sealed, piece);
-  if (error === undefined) return 'accepted';
-  if (error instanceof TwinCryptoError) return error.reason;
-  throw error;
+  return (await bothWays(sealed, key, piece))?.reason ?? 'accepted';
 }
 
 async function failure(sealed: Buffer, key: Uint8Array = KEY): Promise<TwinCryptoError> {
-  const { error } = await run(createDecryptStream(key), sealed);
-  if (!(error instanceof TwinCryptoError)) throw new Error(`expected a TwinCryptoError, got ${String(error)}`);
+  const error = await bothWays(sealed, key);
+  if (error === undefined) throw new Error('expected decryption to fail');
   return error;
 }
 
@@ -134,6 +159,10 @@ describe('chunked AES-256-GCM streams', () => {
       expect(output.equals(data)).toBe(true);
       expect(await decrypt.result).toEqual({ plaintextDigest: sha256(data), plaintextSize: size });
     }
+    const read = await readStored(sealed);
+    expect(read.error).toBeUndefined();
+    expect(read.output.equals(data)).toBe(true);
+    expect(read.stored.equals(sealed)).toBe(true);
   });
 
   it('writes exactly the documented format', async () => {
@@ -242,12 +271,16 @@ describe('chunked AES-256-GCM streams', () => {
     const data = randomBytes(4 * CHUNK - TRAILER);
     const sealed = await seal(data);
     const chunk2 = records(sealed)[2]!;
+    // Chunks 0 and 1, less the 40 bytes held back in case they were the trailer; a destroyed stream may drop the end of it.
+    const verified = data.subarray(0, 2 * CHUNK - TRAILER);
     for (const piece of [undefined, RECORD, 100]) {
       const { output, error } = await run(createDecryptStream(KEY), flipped(sealed, chunk2.start + 5), piece);
       expect((error as TwinCryptoError).reason).toBe('tampered');
-      // Chunks 0 and 1, less the 40 bytes held back in case they were the trailer.
-      expect(output.equals(data.subarray(0, 2 * CHUNK - TRAILER))).toBe(true);
+      expect(verified.subarray(0, output.length).equals(output)).toBe(true);
     }
+    const { output, error } = await readStored(flipped(sealed, chunk2.start + 5));
+    expect((error as TwinCryptoError).reason).toBe('tampered');
+    expect(output.equals(verified)).toBe(true);
   });
 
   it('reports a well-authenticated stream whose recorded length or digest is wrong as digest-mismatch', async () => {
