@@ -1,10 +1,11 @@
-// Opens a twin for its key holder: each part decrypted as a stream into a folder, its ciphertext hashed on the way,
+// Opens a twin for its key holder: each part decrypted chunk by chunk into a folder, its ciphertext hashed on the way,
 // refused when the current rules have expired; main process (job worker) and CLI.
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaseWallet } from 'ethers';
 import { fsyncDirectory } from '../store/atomic.js';
+import type { PlaintextSummary } from './crypto/chunked-gcm.js';
 import { TwinCryptoError } from './crypto/errors.js';
 import { decryptFile } from './crypto/layer-file.js';
 import { PART_FILES } from './format.js';
@@ -44,7 +45,7 @@ export function checkNotExpired(twin: LoadedTwin, now: Date): CurrentRules {
 export async function decryptLayer(twin: LoadedTwin, index: number, contentKey: Uint8Array, path: string): Promise<OpenedPart> {
   const part = twin.descriptor.parts[index]!;
   const hash = createHash('sha256');
-  let summary;
+  let summary: PlaintextSummary;
   try {
     summary = await decryptFile(blobFile(twin.dir, part.digest), path, contentKey, (bytes) => hash.update(bytes));
   } catch (error) {
