@@ -1,13 +1,42 @@
 // Crash-safe file writes (temp file, fsync, rename, fsync of the folder); main process and workers.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const fsyncAsync = promisify(fsync);
 
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** All of `bytes` written at the handle's position: one write may take fewer bytes than it is given. */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+}
+
+/**
+ * `target` replaced by what `write` puts into a fresh temp file beside it, synced before the rename and the folder
+ * synced after; when `write` fails, `target` stays as it was and the temp file is removed.
+ */
+export async function replaceFile(target: string, mode: number, write: (handle: FileHandle) => Promise<void>): Promise<void> {
+  const temp = tempPathFor(target);
+  const handle = await open(temp, 'wx', mode);
+  try {
+    try {
+      await write(handle);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  fsyncDirectory(dirname(resolve(target)));
 }
 
 /** Makes a rename durable: without this a power cut can forget the new directory entry. */

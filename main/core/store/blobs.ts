@@ -5,7 +5,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LikenessError } from '../../contract/errors.js';
-import { fsyncDirectory } from './atomic.js';
+import { fsyncDirectory, writeAll } from './atomic.js';
 import type { Db } from './database.js';
 import { translateFsError } from './fs-errors.js';
 
@@ -86,8 +86,7 @@ export class BlobStore {
         for await (const chunk of chunksOf(source)) {
           hash.update(chunk);
           size += chunk.length;
-          let offset = 0;
-          while (offset < chunk.length) offset += (await handle.write(chunk, offset, chunk.length - offset)).bytesWritten;
+          await writeAll(handle, chunk);
         }
         await handle.sync();
       } finally {

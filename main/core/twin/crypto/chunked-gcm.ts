@@ -19,12 +19,10 @@
 // this thread: its output is a single buffer per chunk from this thread's allocator, where WebCrypto's copies in and out
 // spread over the pool threads' allocators and held ~15 MB more resident memory while verifying a 1 GiB twin.
 import { createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback, type TransformOptions } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fsyncDirectory, tempPathFor } from '../../store/atomic.js';
+import { replaceFile, writeAll } from '../../store/atomic.js';
 import { TwinCryptoError } from './errors.js';
 
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
@@ -92,26 +90,13 @@ export async function encryptFile(src: string, dst: string, contentKey: Uint8Arr
     ciphertextHash.update(bytes);
     ciphertextSize += bytes.length;
   });
-  // Reads of exactly one chunk let the encryptor hand them on without copying.
-  await writeAtomically(dst, chunkSize + TAG_BYTES, [createReadStream(src, { highWaterMark: chunkSize }), encrypt]);
+  await replaceFile(dst, 0o600, async (out) => {
+    // Reads of exactly one chunk let the encryptor hand them on without copying.
+    await pipeline(createReadStream(src, { highWaterMark: chunkSize }), encrypt, async (sealed: AsyncIterable<Buffer>) => {
+      for await (const bytes of sealed) await writeAll(out, bytes);
+    });
+  });
   return { ...(await encrypt.result), ciphertextDigest: `sha256:${ciphertextHash.digest('hex')}`, ciphertextSize };
-}
-
-/** dst gets the whole output or stays as it was: the temp file is flushed to disk before the rename, and removed on failure. */
-async function writeAtomically(dst: string, highWaterMark: number, stages: NodeJS.ReadableStream[]): Promise<void> {
-  const temp = tempPathFor(dst);
-  const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark });
-  try {
-    await pipeline([...stages, out]);
-    await rename(temp, dst);
-  } catch (error) {
-    // Windows cannot delete a file that is still open, and pipeline rejects before the destroyed stream has closed
-    // (events.once would reject on the stream's own copy of the error instead of waiting).
-    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
-    await rm(temp, { force: true });
-    throw error;
-  }
-  fsyncDirectory(dirname(dst));
 }
 
 function checkedContentKey(contentKey: Uint8Array): Buffer {

@@ -3,9 +3,8 @@
 //
 // A read stream allocates a fresh buffer for every read, and those wait for the garbage collector: while verifying a
 // 1 GiB twin they held tens of MB of resident memory. Here the only allocation per chunk is its plaintext.
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { fsyncDirectory, tempPathFor } from '../../store/atomic.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { replaceFile, writeAll } from '../../store/atomic.js';
 import { DEFAULT_CHUNK_SIZE, HEADER_BYTES, LayerDecryptor, type PlaintextSummary } from './chunked-gcm.js';
 import { TwinCryptoError } from './errors.js';
 
@@ -43,20 +42,11 @@ export async function readLayerFile(path: string, contentKey: Uint8Array | undef
 
 /** Decrypts `src` into `dst`, which gets the whole plaintext or stays as it was (temp file, fsync, rename). */
 export async function decryptFile(src: string, dst: string, contentKey: Uint8Array, onStored?: (bytes: Buffer) => void): Promise<PlaintextSummary> {
-  const temp = tempPathFor(dst);
-  const out = await open(temp, 'wx', 0o600);
-  try {
-    const summary = await readLayerFile(src, contentKey, { onStored, onPlaintext: (bytes) => writeFully(out, bytes) });
-    await out.sync();
-    await out.close();
-    await rename(temp, dst);
-    fsyncDirectory(dirname(dst));
-    return summary;
-  } catch (error) {
-    await out.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw error;
-  }
+  let summary: PlaintextSummary | undefined;
+  await replaceFile(dst, 0o600, async (out) => {
+    summary = await readLayerFile(src, contentKey, { onStored, onPlaintext: (bytes) => writeAll(out, bytes) });
+  });
+  return summary!;
 }
 
 /**
@@ -98,10 +88,6 @@ async function readFully(file: FileHandle, into: Buffer, position: number): Prom
     filled += bytesRead;
   }
   return into;
-}
-
-async function writeFully(file: FileHandle, bytes: Buffer): Promise<void> {
-  for (let written = 0; written < bytes.length; ) written += (await file.write(bytes, written, bytes.length - written)).bytesWritten;
 }
 
 function shrank(size: number): TwinCryptoError {

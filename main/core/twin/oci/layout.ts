@@ -5,7 +5,7 @@ import { lstat, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { fsyncDirectory, tempPathFor, writeFileAtomic } from '../../store/atomic.js';
+import { fsyncDirectory, tempPathFor, writeAll, writeFileAtomic } from '../../store/atomic.js';
 import { parseJsonLimited, type JsonLimits } from './json-limits.js';
 import { INDEX_MEDIA_TYPE, MANIFEST_MEDIA_TYPE, OciFormatError, isDigest, parseIndex, parseManifest, type Descriptor, type ImageIndex, type ImageManifest } from './types.js';
 
@@ -73,11 +73,6 @@ class HashingFileSink extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     this.handle.sync().then(() => callback(), callback);
   }
-}
-
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
 }
 
 export class OciLayout {

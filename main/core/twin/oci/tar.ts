@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { lstat, mkdir, open, statfs, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fsyncDirectory, tempPathFor } from '../../store/atomic.js';
+import { fsyncDirectory, replaceFile, writeAll } from '../../store/atomic.js';
 import { JsonLimitError, parseJsonLimited } from './json-limits.js';
 import { INDEX_FILE, INDEX_LIMITS, LAYOUT_FILE, LAYOUT_VERSION, OciLayout } from './layout.js';
 import { MANIFEST_MEDIA_TYPE, OciFormatError, parseIndex, type Descriptor } from './types.js';
@@ -59,11 +59,6 @@ const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
 function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
-}
-
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
 }
 
 /** Every file and folder a layout may hold, in one place for both directions. */
@@ -163,10 +158,8 @@ function exportEntries(dir: string): ExportEntry[] {
 export async function exportLayoutTar(dir: string, outFile: string): Promise<{ bytes: number }> {
   await checkComplete(await OciLayout.open(dir));
   const entries = exportEntries(dir);
-  const temp = tempPathFor(outFile);
-  const out = await open(temp, 'wx', 0o644);
   let bytes = 0;
-  try {
+  await replaceFile(outFile, 0o644, async (out) => {
     const buffer = Buffer.allocUnsafe(CHUNK);
     for (const entry of entries) {
       await writeAll(out, ustarHeader(entry.name, entry.type, entry.size));
@@ -192,20 +185,7 @@ export async function exportLayoutTar(dir: string, outFile: string): Promise<{ b
     }
     await writeAll(out, Buffer.alloc(2 * BLOCK));
     bytes += 2 * BLOCK;
-    await out.sync();
-  } catch (error) {
-    await out.close();
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  await out.close();
-  try {
-    renameSync(temp, outFile);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  fsyncDirectory(dirname(resolve(outFile)));
+  });
   return { bytes };
 }
 
